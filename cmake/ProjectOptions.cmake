@@ -1,0 +1,29 @@
+# Build options and the shared compile settings every Inkan target links.
+
+option(INKAN_BUILD_TESTS "Build unit, interop and corpus tests" ON)
+option(INKAN_BUILD_BENCH "Build the benchmark driver" OFF)
+option(INKAN_BUILD_FUZZERS "Build libFuzzer targets (needs clang)" OFF)
+option(INKAN_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)
+option(INKAN_ENABLE_SANITIZERS "Build with AddressSanitizer and UBSan" OFF)
+
+add_library(inkan_warnings INTERFACE)
+target_compile_options(inkan_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  $<$<BOOL:${INKAN_WARNINGS_AS_ERRORS}>:-Werror>)
+
+# OpenSSL 3 only: the deprecated 1.x API must not even be declared.
+add_library(inkan_openssl_policy INTERFACE)
+target_compile_definitions(inkan_openssl_policy INTERFACE
+  OPENSSL_API_COMPAT=30000 OPENSSL_NO_DEPRECATED)
+
+add_library(inkan_sanitizers INTERFACE)
+if(INKAN_ENABLE_SANITIZERS OR INKAN_BUILD_FUZZERS)
+  target_compile_options(inkan_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(inkan_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+if(INKAN_BUILD_FUZZERS)
+  target_compile_options(inkan_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()

@@ -1,0 +1,74 @@
+#include "commands.h"
+#include "io/sink.h"
+#include "smime/encrypt_message.h"
+#include "smime/inspect.h"
+#include "text.h"
+#include "x509/cert.h"
+
+#include <iostream>
+
+namespace inkan::cli {
+namespace {
+
+// --to takes a certificate file, or a signed message/.p7s from the person: then
+// their certificate and the algorithms they advertised are used.
+std::vector<cms::Recipient> load_recipient(const std::string& path) {
+  std::vector<cms::Recipient> out;
+  const std::string bytes = io::read_file(path, 256ULL << 20);
+  auto certs = x509::parse_certificates(bytes);
+  if (!certs.empty()) {
+    for (auto& c : certs) out.push_back(cms::Recipient{std::move(c), {}, false});
+    return out;
+  }
+  io::MemorySource src(bytes);
+  auto harvest = smime::harvest_signer(src);
+  if (!harvest) throw Error(Errc::cert_load_failed, path + ": neither a certificate nor a signed message");
+  out.push_back(cms::Recipient{std::move(harvest->cert), std::move(harvest->capabilities), false});
+  return out;
+}
+
+}  // namespace
+
+int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
+  auto specs = key_options();
+  specs.insert(specs.end(), {{"--to", true, true},
+                             {"--self", true},
+                             {"--no-self"},
+                             {"--no-sign"},
+                             {"--cipher", true},
+                             {"--digest", true},
+                             {"--pss"},
+                             {"--output", true, false, "-o"}});
+  const Args args(argv, specs);
+  smime::EncryptMessageOptions options;
+  options.now = ctx.now;
+  for (const auto& path : args.values("--to")) {
+    for (auto& r : load_recipient(path)) options.recipients.push_back(std::move(r));
+  }
+  if (options.recipients.empty()) throw Error(Errc::usage, "--to is required");
+  std::optional<keys::Credentials> creds;
+  if (args.value("--key")) {
+    creds = load_key(args);
+    options.self = ossl::up_ref(creds->cert.get());
+    if (!args.flag("--no-sign")) options.sign_with = &*creds;
+  }
+  if (const auto self = args.value("--self")) options.self = std::move(x509::load_certificates(*self).front());
+  options.allow_without_self = args.flag("--no-self");
+  if (options.allow_without_self) options.self.reset();
+  if (const auto d = args.value("--digest")) options.sign.cms.digest = cms::digest_by_name(*d);
+  options.sign.cms.pss = args.flag("--pss");
+  const std::string cipher = args.value("--cipher").value_or("auto");
+  if (cipher == "auto") options.cipher = cms::CipherChoice::automatic;
+  else if (cipher == "aes256-cbc" || cipher == "aes-256-cbc") options.cipher = cms::CipherChoice::aes256_cbc;
+  else if (cipher == "aes256-gcm" || cipher == "aes-256-gcm") options.cipher = cms::CipherChoice::aes256_gcm;
+  else throw Error(Errc::usage, "--cipher must be auto, aes256-cbc or aes256-gcm");
+
+  const auto input = io::open_input(args.input());
+  io::Output out(args.value("--output").value_or("-"));
+  const auto result = smime::encrypt_message(*input, std::move(options), out.sink());
+  for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;
+  out.commit();
+  return kExitOk;
+}
+
+}  // namespace inkan::cli

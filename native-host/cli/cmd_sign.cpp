@@ -1,0 +1,37 @@
+#include "commands.h"
+#include "io/sink.h"
+#include "smime/sign_message.h"
+#include "text.h"
+
+#include <iostream>
+
+namespace inkan::cli {
+
+int run_sign(const std::vector<std::string>& argv, const Context& ctx) {
+  auto specs = key_options();
+  specs.insert(specs.end(), {{"--opaque"}, {"--digest", true}, {"--pss"}, {"--detached-file"}, {"--output", true, false, "-o"}});
+  const Args args(argv, specs);
+  const keys::Credentials creds = load_key(args);
+  cms::SignOptions options;
+  if (const auto d = args.value("--digest")) options.digest = cms::digest_by_name(*d);
+  options.pss = args.flag("--pss");
+  cms::check_signing_credentials(creds, ctx.now);
+
+  const auto input = io::open_input(args.input());
+  io::Output out(args.value("--output").value_or("-"), 0644);
+  if (args.flag("--detached-file")) {
+    if (args.flag("--opaque")) throw Error(Errc::usage, "--detached-file and --opaque exclude each other");
+    out.sink().write(smime::sign_file(*input, creds, options));
+  } else {
+    smime::SignMessageOptions msg;
+    msg.cms = options;
+    msg.opaque = args.flag("--opaque");
+    msg.now = ctx.now;
+    const auto result = smime::sign_message(*input, creds, msg, out.sink());
+    for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;
+  }
+  out.commit();
+  return kExitOk;
+}
+
+}  // namespace inkan::cli

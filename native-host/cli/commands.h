@@ -1,0 +1,17 @@
+// One function per command; main.cpp holds the table that maps names to them.
+#pragma once
+
+#include "common.h"
+
+#include <string>
+#include <vector>
+
+namespace inkan::cli {
+
+int run_sign(const std::vector<std::string>& argv, const Context& ctx);
+int run_verify(const std::vector<std::string>& argv, const Context& ctx);
+int run_encrypt(const std::vector<std::string>& argv, const Context& ctx);
+int run_decrypt(const std::vector<std::string>& argv, const Context& ctx);
+int run_inspect(const std::vector<std::string>& argv, const Context& ctx);
+
+}  // namespace inkan::cli

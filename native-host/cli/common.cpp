@@ -1,0 +1,101 @@
+#include "common.h"
+
+#include "io/source.h"
+#include "mime/date.h"
+#include "password.h"
+#include "text.h"
+#include "verdict_json.h"
+#include "x509/cert.h"
+
+#include <iostream>
+
+namespace inkan::cli {
+
+int exit_code_for(Errc code) {
+  switch (code) {
+    case Errc::usage: return kExitUsage;
+    case Errc::io_read:
+    case Errc::file_not_found:
+    case Errc::input_too_large:
+    case Errc::mime_malformed:
+    case Errc::mime_too_deep:
+    case Errc::cms_malformed:
+    case Errc::cms_unsupported: return kExitInput;
+    case Errc::key_load_failed:
+    case Errc::bad_password:
+    case Errc::password_required:
+    case Errc::cert_load_failed:
+    case Errc::key_cert_mismatch:
+    case Errc::signer_cert_unusable:
+    case Errc::signer_address_mismatch:
+    case Errc::weak_algorithm:
+    case Errc::recipient_cert_unusable: return kExitKey;
+    case Errc::not_encrypted:
+    case Errc::encrypted_part_not_root:
+    case Errc::no_matching_recipient:
+    case Errc::decrypt_failed:
+    case Errc::unsupported_algorithm: return kExitDecrypt;
+    case Errc::io_write:
+    case Errc::internal: return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+std::vector<OptionSpec> key_options() {
+  return {{"--key", true}, {"--cert", true, true}, {"--pass-env", true}, {"--pass-fd", true}, {"--pass-file", true}};
+}
+
+keys::Credentials load_key(const Args& args) {
+  const auto key = args.value("--key");
+  if (!key) throw Error(Errc::usage, "--key is required");
+  const auto certs = args.values("--cert");
+  const std::string cert = certs.empty() ? std::string() : certs.front();
+  PasswordSource passwords(args);
+  try {
+    auto creds = keys::load_credentials(*key, cert, passwords.given());
+    for (std::size_t i = 1; i < certs.size(); ++i) {
+      for (auto& c : x509::load_certificates(certs[i])) creds.chain.push_back(std::move(c));
+    }
+    return creds;
+  } catch (const Error& e) {
+    if (e.code() != Errc::password_required || !passwords.interactive_allowed()) throw;
+    const auto typed = passwords.prompt(*key);
+    if (!typed) throw;
+    return keys::load_credentials(*key, cert, typed);
+  }
+}
+
+std::vector<ossl::X509Ptr> load_cert_files(const std::vector<std::string>& paths) {
+  std::vector<ossl::X509Ptr> out;
+  for (const auto& p : paths) {
+    for (auto& c : x509::load_certificates(p)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+x509::TrustStore load_trust(const Args& args) {
+  x509::TrustStore store;
+  for (auto& c : load_cert_files(args.values("--trust"))) store.add_anchor(std::move(c));
+  for (const auto& path : args.values("--crl")) {
+    for (auto& crl : x509::load_crls(path)) store.add_crl(std::move(crl));
+  }
+  return store;
+}
+
+std::int64_t verification_time(const Args& args, const Context& ctx) {
+  const auto at = args.value("--at");
+  if (!at) return ctx.now;
+  const auto t = mime::parse_iso8601(*at);
+  if (!t) throw Error(Errc::usage, "--at: cannot read the time " + *at);
+  return *t;
+}
+
+void report_error(const Error& error, Lang lang, bool json) {
+  if (json) std::cout << error_json(error).dump() << std::endl;
+  std::cerr << "inkan: " << text("label.error", lang) << " [" << code_string(error.code()) << "] "
+            << message(error.code(), lang);
+  if (!error.detail().empty()) std::cerr << " (" << error.detail() << ")";
+  std::cerr << std::endl;
+}
+
+}  // namespace inkan::cli

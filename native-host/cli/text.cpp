@@ -1,0 +1,92 @@
+#include "text.h"
+
+#include <map>
+
+namespace inkan::cli {
+namespace {
+
+struct Pair {
+  const char* en;
+  const char* ja;
+};
+
+const std::map<std::string_view, Pair>& table() {
+  static const std::map<std::string_view, Pair> t{
+      // statuses
+      {"good", {"good signature", "正しい署名"}},
+      {"bad", {"BAD signature: the message was changed or the signature is forged", "不正な署名：メッセージが改変されたか、署名が偽造されています"}},
+      {"unsupported-algorithm", {"signature uses a weak or unsupported algorithm", "署名に弱いか未対応のアルゴリズムが使われています"}},
+      {"revoked", {"the signer's certificate has been revoked", "署名者の証明書は失効しています"}},
+      {"bad-key-usage", {"the signer's certificate is not meant for signing e-mail", "署名者の証明書はメール署名用ではありません"}},
+      {"untrusted", {"the signer's certificate is not from a trusted authority", "署名者の証明書は信頼された認証局のものではありません"}},
+      {"expired", {"the signer's certificate has expired", "署名者の証明書は有効期限切れです"}},
+      {"not-yet-valid", {"the signer's certificate is not valid yet", "署名者の証明書はまだ有効期間前です"}},
+      {"header-mismatch", {"the sender address does not match the signer's certificate", "差出人アドレスが署名者の証明書と一致しません"}},
+      {"time-mismatch", {"the signing time does not match the message date", "署名時刻がメールの日付と一致しません"}},
+      {"no-signature", {"the message is not signed", "このメッセージは署名されていません"}},
+      // reasons
+      {"digest-mismatch", {"the content differs from what was signed", "内容が署名されたものと異なります"}},
+      {"signature-invalid", {"the signature value does not verify", "署名値の検証に失敗しました"}},
+      {"econtent-mismatch", {"the signature carries different content than the message shows", "署名に含まれる内容が表示される内容と異なります"}},
+      {"signed-attributes-invalid", {"the signed attributes are malformed", "署名属性が不正です"}},
+      {"signer-certificate-missing", {"the signer's certificate is not available", "署名者の証明書がありません"}},
+      {"nested-signature", {"signatures are nested in a way that can mislead", "誤解を招く形で署名が入れ子になっています"}},
+      {"signed-ciphertext", {"the signature covers encrypted data it cannot vouch for", "署名が保証できない暗号化データを対象としています"}},
+      {"signature-malformed", {"the signature cannot be read", "署名を読み取れません"}},
+      {"weak-digest-algorithm", {"weak digest algorithm (SHA-1 or older)", "弱いダイジェストアルゴリズム（SHA-1 以前）"}},
+      {"weak-key", {"the signing key is too short", "署名鍵が短すぎます"}},
+      {"certificate-revoked", {"certificate revoked", "証明書は失効しています"}},
+      {"key-usage-not-signing", {"key usage does not allow signing", "鍵用途が署名を許可していません"}},
+      {"eku-not-email-protection", {"extended key usage does not include e-mail protection", "拡張鍵用途にメール保護が含まれていません"}},
+      {"wrong-certificate-purpose", {"the certificate is not for e-mail", "証明書の用途がメールではありません"}},
+      {"issuer-unknown", {"the issuer of the certificate is unknown", "証明書の発行者が不明です"}},
+      {"root-not-trusted", {"the root certificate is not trusted", "ルート証明書が信頼されていません"}},
+      {"not-trusted", {"the certificate is not trusted", "証明書が信頼されていません"}},
+      {"chain-signature-invalid", {"a certificate in the chain has an invalid signature", "証明書チェーン内の署名が不正です"}},
+      {"chain-weak-crypto", {"the certificate chain uses weak cryptography", "証明書チェーンに弱い暗号が使われています"}},
+      {"invalid-ca", {"an issuing certificate is not a valid authority", "発行元の証明書が正しい認証局ではありません"}},
+      {"chain-too-long", {"the certificate chain is too long", "証明書チェーンが長すぎます"}},
+      {"chain-invalid", {"the certificate chain is invalid", "証明書チェーンが不正です"}},
+      {"no-trust-anchors", {"no trusted root certificates are configured", "信頼するルート証明書が設定されていません"}},
+      {"certificate-expired", {"certificate expired", "証明書の有効期限切れ"}},
+      {"certificate-not-yet-valid", {"certificate not yet valid", "証明書の有効期間前"}},
+      {"from-not-in-certificate", {"the From address is not in the certificate", "差出人アドレスが証明書に含まれていません"}},
+      {"certificate-has-no-address", {"the certificate contains no e-mail address", "証明書にメールアドレスが含まれていません"}},
+      {"ambiguous-from", {"the message has several From fields", "差出人欄が複数あります"}},
+      {"signing-time-differs-from-date", {"signed more than an hour away from the Date of the message", "メールの日付から1時間以上離れた時刻に署名されています"}},
+      {"date-missing-or-invalid", {"the message has no usable Date", "メールに有効な日付がありません"}},
+      // warnings
+      {"outer-signature-ignored", {"an outer signature around the encrypted part was ignored", "暗号化部分を包む外側の署名は無視しました"}},
+      {"encrypted-part-not-decrypted", {"an encrypted part below the top level was not decrypted (reply-attack protection)", "最上位以外の暗号化パートは復号していません（返信攻撃対策）"}},
+      {"nested-encryption-not-decrypted", {"encryption inside encryption was not decrypted", "暗号化の内側の暗号化は復号していません"}},
+      {"inner-signature-not-checked", {"an inner signature was not checked; only the outer signer counts", "内側の署名は検証していません。外側の署名者のみが有効です"}},
+      {"smime-part-not-at-root", {"an S/MIME part exists below the top level; it does not sign the message", "最上位以外に S/MIME パートがあります。メッセージ全体の署名ではありません"}},
+      {"certificates-only", {"the S/MIME part only carries certificates", "S/MIME パートは証明書のみを含みます"}},
+      {"display-name-contains-address", {"the sender's display name contains an e-mail address", "差出人の表示名にメールアドレスが含まれています"}},
+      {"date-far-from-now", {"the Date of the message is more than an hour from now; recipients will see a time mismatch", "メールの日付が現在から1時間以上ずれています。受信者には時刻の不一致と表示されます"}},
+      // labels
+      {"label.status", {"Signature", "署名"}},
+      {"label.signer", {"Signed by", "署名者"}},
+      {"label.signing_time", {"Signing time", "署名時刻"}},
+      {"label.encrypted", {"Encrypted", "暗号化"}},
+      {"label.reasons", {"Reasons", "理由"}},
+      {"label.warnings", {"Notes", "注意"}},
+      {"label.valid_when_signed", {"The certificate was valid when the message was signed.", "署名された時点では証明書は有効でした。"}},
+      {"label.signature_part", {"smime.p7s is the signature, signed by {who}", "smime.p7s は {who} による署名です"}},
+      {"label.yes", {"yes", "はい"}},
+      {"label.no", {"no", "いいえ"}},
+      {"label.error", {"Error", "エラー"}},
+  };
+  return t;
+}
+
+}  // namespace
+
+std::string text(std::string_view code, Lang lang) {
+  const auto& t = table();
+  const auto it = t.find(code);
+  if (it == t.end()) return std::string(code);
+  return lang == Lang::ja ? it->second.ja : it->second.en;
+}
+
+}  // namespace inkan::cli

@@ -1,0 +1,46 @@
+// CMS SignedData creation (RFC 5652 §5, RFC 8551 §2): detached signatures fed
+// in chunks, and opaque (encapsulated) signatures streamed from a BIO.
+#pragma once
+
+#include "keys/credentials.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace inkan::cms {
+
+struct SignOptions {
+  const EVP_MD* digest = nullptr;  ///< nullptr: SHA-256
+  bool pss = false;                ///< RSA-PSS instead of PKCS#1 v1.5 (RSA keys only)
+  X509* encryption_cert = nullptr; ///< for SMIMEEncryptionKeyPreference; nullptr: the signer
+  std::optional<std::int64_t> signing_time;  ///< nullptr: now
+};
+
+/** Refuses credentials that peers would reject: expired, wrong key usage, weak key. */
+void check_signing_credentials(const keys::Credentials& creds, std::int64_t now);
+
+/** Streams content into a detached signature. */
+class DetachedSigner {
+public:
+  DetachedSigner(const keys::Credentials& creds, const SignOptions& options);
+  void update(std::string_view content);
+  /** The DER SignedData (without content). */
+  std::string finish();
+
+private:
+  ossl::CmsPtr m_cms;
+  ossl::BioPtr m_content;
+};
+
+/** Writes an opaque SignedData (BER, streamed) for the content read from `in` to `out`. */
+void sign_opaque(const keys::Credentials& creds, const SignOptions& options, BIO* in, BIO* out);
+
+/** "sha256", "SHA-384", "sha512" -> digest; throws WEAK_ALGORITHM for SHA-1/MD5 and USAGE for others. */
+const EVP_MD* digest_by_name(std::string_view name);
+
+/** The micalg value for multipart/signed (RFC 5751 §3.4.3.2): "sha-256", ... */
+std::string micalg_name(const EVP_MD* md);
+
+}  // namespace inkan::cms

@@ -1,0 +1,115 @@
+#include "error.h"
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+
+namespace inkan {
+namespace {
+
+struct ErrorText {
+  Errc code;
+  std::string_view id;
+  std::string_view en;
+  std::string_view ja;
+};
+
+// One row per code, in enum order (checked at compile time below).
+constexpr std::array kErrors{
+  ErrorText{Errc::usage, "USAGE", "Invalid command line or request.",
+            "コマンドラインまたは要求が正しくありません。"},
+  ErrorText{Errc::io_read, "IO_READ_FAILED", "Could not read the input.",
+            "入力を読み取れませんでした。"},
+  ErrorText{Errc::io_write, "IO_WRITE_FAILED", "Could not write the output.",
+            "出力を書き込めませんでした。"},
+  ErrorText{Errc::file_not_found, "FILE_NOT_FOUND", "The file does not exist.",
+            "ファイルが存在しません。"},
+  ErrorText{Errc::input_too_large, "INPUT_TOO_LARGE", "The input is larger than the allowed limit.",
+            "入力が上限サイズを超えています。"},
+  ErrorText{Errc::mime_malformed, "MIME_MALFORMED", "The message is not well-formed MIME.",
+            "メッセージの MIME 構造が壊れています。"},
+  ErrorText{Errc::mime_too_deep, "MIME_TOO_DEEP", "The message nests MIME parts too deeply.",
+            "メッセージの MIME パートの入れ子が深すぎます。"},
+  ErrorText{Errc::cms_malformed, "CMS_MALFORMED", "The S/MIME (CMS) data is damaged or not CMS.",
+            "S/MIME (CMS) データが壊れているか、CMS ではありません。"},
+  ErrorText{Errc::cms_unsupported, "CMS_UNSUPPORTED", "This kind of S/MIME (CMS) content is not supported.",
+            "この種類の S/MIME (CMS) データには対応していません。"},
+  ErrorText{Errc::key_load_failed, "KEY_LOAD_FAILED", "The private key could not be loaded.",
+            "秘密鍵を読み込めませんでした。"},
+  ErrorText{Errc::bad_password, "BAD_PASSWORD", "The password is wrong.",
+            "パスワードが違います。"},
+  ErrorText{Errc::password_required, "PASSWORD_REQUIRED", "A password is needed to open the key.",
+            "鍵を開くにはパスワードが必要です。"},
+  ErrorText{Errc::cert_load_failed, "CERT_LOAD_FAILED", "The certificate could not be loaded.",
+            "証明書を読み込めませんでした。"},
+  ErrorText{Errc::key_cert_mismatch, "KEY_CERT_MISMATCH", "The private key does not belong to the certificate.",
+            "秘密鍵が証明書と一致しません。"},
+  ErrorText{Errc::signer_cert_unusable, "SIGNER_CERT_UNUSABLE",
+            "The certificate cannot be used to sign e-mail (expired, not yet valid, or wrong key usage).",
+            "この証明書はメールの署名に使えません（期限切れ、有効期間前、または鍵用途の不一致）。"},
+  ErrorText{Errc::signer_address_mismatch, "SIGNER_ADDRESS_MISMATCH",
+            "The From address of the message is not in the signing certificate.",
+            "メッセージの差出人アドレスが署名用証明書に含まれていません。"},
+  ErrorText{Errc::weak_algorithm, "WEAK_ALGORITHM", "The requested algorithm or key size is too weak.",
+            "指定されたアルゴリズムまたは鍵長は安全ではありません。"},
+  ErrorText{Errc::recipient_cert_unusable, "RECIPIENT_CERT_UNUSABLE",
+            "A recipient certificate cannot be used for encryption.",
+            "受信者の証明書が暗号化に使えません。"},
+  ErrorText{Errc::not_encrypted, "NOT_ENCRYPTED", "The message is not encrypted.",
+            "メッセージは暗号化されていません。"},
+  ErrorText{Errc::encrypted_part_not_root, "ENCRYPTED_PART_NOT_ROOT",
+            "The encrypted part is not the message itself; it is not decrypted, to protect against reply attacks (EFAIL).",
+            "暗号化されたパートがメッセージ本体ではないため復号しません（EFAIL 型の攻撃対策）。"},
+  ErrorText{Errc::no_matching_recipient, "NO_MATCHING_RECIPIENT", "The message was not encrypted for this key.",
+            "このメッセージはこの鍵宛てに暗号化されていません。"},
+  ErrorText{Errc::decrypt_failed, "DECRYPT_FAILED",
+            "Decryption failed: the message is damaged or was tampered with.",
+            "復号に失敗しました。メッセージが壊れているか改ざんされています。"},
+  ErrorText{Errc::unsupported_algorithm, "UNSUPPORTED_ALGORITHM", "The message uses an algorithm that is not supported.",
+            "メッセージが対応していないアルゴリズムを使っています。"},
+  ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
+};
+
+constexpr bool table_in_enum_order() {
+  for (std::size_t i = 0; i < kErrors.size(); ++i) {
+    if (static_cast<std::size_t>(kErrors[i].code) != i) return false;
+  }
+  return kErrors.back().code == Errc::internal;
+}
+static_assert(table_in_enum_order(), "kErrors must list every Errc in enum order");
+
+const ErrorText& lookup(Errc code) noexcept {
+  const auto index = static_cast<std::size_t>(code);
+  return index < kErrors.size() ? kErrors[index] : kErrors.back();
+}
+
+}  // namespace
+
+std::string_view code_string(Errc code) noexcept { return lookup(code).id; }
+
+std::string_view message(Errc code, Lang lang) noexcept {
+  const auto& row = lookup(code);
+  return lang == Lang::ja ? row.ja : row.en;
+}
+
+Lang lang_from_environment() noexcept {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      return std::strncmp(value, "ja", 2) == 0 ? Lang::ja : Lang::en;
+    }
+  }
+  return Lang::en;
+}
+
+Error::Error(Errc code, std::string detail)
+    : m_code(code), m_detail(std::move(detail)) {
+  m_what = std::string(message(code, Lang::en));
+  if (!m_detail.empty()) {
+    m_what += " (";
+    m_what += m_detail;
+    m_what += ")";
+  }
+}
+
+}  // namespace inkan

@@ -1,0 +1,147 @@
+#include "io/sink.h"
+
+#include "error.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace inkan::io {
+namespace {
+
+void write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(Errc::io_write, std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+FdSink::~FdSink() {
+  try {
+    flush();
+  } catch (...) {  // destructors must not throw; the caller flushes explicitly
+  }
+}
+
+void FdSink::write(std::string_view bytes) {
+  if (m_buf.size() + bytes.size() > kBuffer) {
+    flush();
+    if (bytes.size() >= kBuffer) {
+      write_all(m_fd, bytes);
+      return;
+    }
+  }
+  m_buf.append(bytes);
+}
+
+void FdSink::flush() {
+  if (m_buf.empty()) return;
+  std::string pending;
+  pending.swap(m_buf);
+  m_buf.reserve(kBuffer);
+  write_all(m_fd, pending);
+}
+
+void SpoolSink::write(std::string_view bytes) {
+  m_buf.append(bytes);
+  if (m_buf.size() >= (1 << 16)) flush();
+}
+
+void SpoolSink::flush() {
+  if (m_buf.empty()) return;
+  m_file.write(m_buf);
+  m_buf.clear();
+}
+
+void SpoolSink::copy_to(Sink& out) const {
+  std::string chunk(1 << 16, '\0');
+  std::uint64_t offset = 0;
+  for (;;) {
+    const ssize_t n = ::pread(m_file.fd(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(Errc::io_read, std::strerror(errno));
+    }
+    if (n == 0) break;
+    out.write({chunk.data(), static_cast<std::size_t>(n)});
+    offset += static_cast<std::uint64_t>(n);
+  }
+  out.write(m_buf);
+}
+
+std::unique_ptr<Source> SpoolSink::to_source() {
+  flush();
+  const int fd = ::dup(m_file.fd());
+  if (fd < 0) throw Error(Errc::io_read, std::strerror(errno));
+  return std::make_unique<FileSource>(fd);
+}
+
+Output::Output(const std::string& path, unsigned mode) : m_path(path) {
+  if (path.empty() || path == "-") {
+    m_sink = std::make_unique<SpoolSink>();
+    return;
+  }
+  std::string pattern = path + ".tmp-XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  m_fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (m_fd < 0) throw Error(Errc::io_write, path + ": " + std::strerror(errno));
+  m_temp_path = name.data();
+  ::fchmod(m_fd, static_cast<mode_t>(mode));
+  m_sink = std::make_unique<FdSink>(m_fd);
+}
+
+Output::~Output() {
+  if (m_committed) return;
+  m_sink.reset();
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    ::unlink(m_temp_path.c_str());
+  }
+}
+
+void Output::commit() {
+  m_sink->flush();
+  if (m_fd < 0) {
+    FdSink out(STDOUT_FILENO);
+    static_cast<SpoolSink&>(*m_sink).copy_to(out);
+    out.flush();
+    m_committed = true;
+    return;
+  }
+  if (::fsync(m_fd) != 0) throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
+  m_sink.reset();
+  ::close(m_fd);
+  m_fd = -1;
+  if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(m_temp_path.c_str());
+    throw Error(Errc::io_write, m_path + ": " + std::strerror(saved));
+  }
+  // Make the rename itself durable.
+  const int dir = ::open(parent_dir(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  m_committed = true;
+}
+
+}  // namespace inkan::io

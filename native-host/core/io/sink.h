@@ -1,0 +1,87 @@
+// Byte outputs. Results are only made visible once complete: files are
+// written to a temporary name and renamed on commit, standard output is
+// spooled and copied on commit, so a failure never leaves half a message.
+#pragma once
+
+#include "io/source.h"
+#include "io/temp_file.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inkan::io {
+
+class Sink {
+public:
+  virtual ~Sink() = default;
+  virtual void write(std::string_view bytes) = 0;
+  virtual void flush() {}
+};
+
+/** Appends to a caller-owned string. */
+class StringSink final : public Sink {
+public:
+  explicit StringSink(std::string& out) : m_out(out) {}
+  void write(std::string_view bytes) override { m_out.append(bytes); }
+
+private:
+  std::string& m_out;
+};
+
+/** Buffered writes to a descriptor the caller owns. */
+class FdSink final : public Sink {
+public:
+  explicit FdSink(int fd) : m_fd(fd) { m_buf.reserve(kBuffer); }
+  ~FdSink() override;
+  void write(std::string_view bytes) override;
+  void flush() override;
+
+private:
+  static constexpr std::size_t kBuffer = 1 << 16;
+  int m_fd;
+  std::string m_buf;
+};
+
+/** Collects bytes in a private temporary file until they are copied out. */
+class SpoolSink final : public Sink {
+public:
+  void write(std::string_view bytes) override;
+  void flush() override;
+  std::uint64_t size() const { return m_file.size(); }
+  /** Streams everything written so far into another sink. */
+  void copy_to(Sink& out) const;
+  /** Everything written so far, as a Source (the spool file is shared, not copied). */
+  std::unique_ptr<Source> to_source();
+
+private:
+  TempFile m_file;
+  std::string m_buf;
+};
+
+/**
+ * The output of one command: a file (written as PATH.tmp-XXXX, fsynced and
+ * renamed by commit()) or standard output (spooled, copied by commit()).
+ * Destroyed without commit(), it leaves no trace.
+ */
+class Output {
+public:
+  /** path "-" (or empty) means standard output. mode applies to new files. */
+  explicit Output(const std::string& path, unsigned mode = 0600);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  Sink& sink() { return *m_sink; }
+  void commit();
+
+private:
+  std::string m_path;
+  std::string m_temp_path;
+  int m_fd = -1;
+  std::unique_ptr<Sink> m_sink;
+  bool m_committed = false;
+};
+
+}  // namespace inkan::io

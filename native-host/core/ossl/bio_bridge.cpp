@@ -1,0 +1,155 @@
+#include "ossl/bio_bridge.h"
+
+#include "error.h"
+
+#include <openssl/bio.h>
+
+#include <climits>
+
+namespace inkan::ossl {
+namespace {
+
+struct SourceState {
+  const io::Source* src;
+  io::Range range;
+  std::uint64_t pos;
+};
+
+using PullFn = std::function<std::size_t(char*, std::size_t)>;
+
+int sink_write(BIO* bio, const char* data, size_t len, size_t* written) {
+  auto* sink = static_cast<io::Sink*>(BIO_get_data(bio));
+  try {
+    sink->write({data, len});
+  } catch (...) {
+    return 0;
+  }
+  *written = len;
+  return 1;
+}
+
+long common_ctrl(BIO* /*bio*/, int cmd, long /*num*/, void* /*ptr*/) {
+  return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+int source_read(BIO* bio, char* out, size_t len, size_t* read) {
+  auto* st = static_cast<SourceState*>(BIO_get_data(bio));
+  if (st->pos >= st->range.end) {
+    *read = 0;
+    return 0;
+  }
+  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(len, st->range.end - st->pos));
+  std::size_t got = 0;
+  try {
+    got = st->src->read_at(st->pos, {out, want});
+  } catch (...) {
+    return 0;
+  }
+  st->pos += got;
+  *read = got;
+  return got > 0 ? 1 : 0;
+}
+
+long source_ctrl(BIO* bio, int cmd, long num, void* ptr) {
+  auto* st = static_cast<SourceState*>(BIO_get_data(bio));
+  switch (cmd) {
+    case BIO_CTRL_EOF: return st->pos >= st->range.end ? 1 : 0;
+    case BIO_CTRL_RESET:
+      st->pos = st->range.begin;
+      return 1;
+    case BIO_CTRL_PENDING: return static_cast<long>(std::min<std::uint64_t>(st->range.end - st->pos, LONG_MAX));
+    default: return common_ctrl(bio, cmd, num, ptr);
+  }
+}
+
+int source_destroy(BIO* bio) {
+  delete static_cast<SourceState*>(BIO_get_data(bio));
+  BIO_set_data(bio, nullptr);
+  return 1;
+}
+
+int pull_read(BIO* bio, char* out, size_t len, size_t* read) {
+  auto* fn = static_cast<PullFn*>(BIO_get_data(bio));
+  std::size_t got = 0;
+  try {
+    got = (*fn)(out, len);
+  } catch (...) {
+    return 0;
+  }
+  *read = got;
+  return got > 0 ? 1 : 0;
+}
+
+int pull_destroy(BIO* bio) {
+  delete static_cast<PullFn*>(BIO_get_data(bio));
+  BIO_set_data(bio, nullptr);
+  return 1;
+}
+
+int init_bio(BIO* bio) {
+  BIO_set_init(bio, 1);
+  return 1;
+}
+
+struct Methods {
+  BIO_METHOD* sink = nullptr;
+  BIO_METHOD* source = nullptr;
+  BIO_METHOD* pull = nullptr;
+};
+
+const Methods& methods() {
+  static const Methods m = [] {
+    Methods r;
+    r.sink = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan sink");
+    BIO_meth_set_write_ex(r.sink, sink_write);
+    BIO_meth_set_ctrl(r.sink, common_ctrl);
+    BIO_meth_set_create(r.sink, init_bio);
+    r.source = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan source");
+    BIO_meth_set_read_ex(r.source, source_read);
+    BIO_meth_set_ctrl(r.source, source_ctrl);
+    BIO_meth_set_create(r.source, init_bio);
+    BIO_meth_set_destroy(r.source, source_destroy);
+    r.pull = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan pull");
+    BIO_meth_set_read_ex(r.pull, pull_read);
+    BIO_meth_set_ctrl(r.pull, common_ctrl);
+    BIO_meth_set_create(r.pull, init_bio);
+    BIO_meth_set_destroy(r.pull, pull_destroy);
+    return r;
+  }();
+  return m;
+}
+
+BioPtr make(BIO_METHOD* method, void* data) {
+  BioPtr bio(BIO_new(method));
+  if (!bio) throw Error(Errc::internal, "BIO_new");
+  BIO_set_data(bio.get(), data);
+  return bio;
+}
+
+}  // namespace
+
+BioPtr sink_bio(io::Sink& sink) { return make(methods().sink, &sink); }
+
+BioPtr source_bio(const io::Source& src, io::Range range) {
+  auto* state = new SourceState{&src, range, range.begin};
+  BioPtr bio(BIO_new(methods().source));
+  if (!bio) {
+    delete state;
+    throw Error(Errc::internal, "BIO_new");
+  }
+  BIO_set_data(bio.get(), state);
+  return bio;
+}
+
+BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn) {
+  auto* state = new PullFn(std::move(fn));
+  BioPtr bio(BIO_new(methods().pull));
+  if (!bio) {
+    delete state;
+    throw Error(Errc::internal, "BIO_new");
+  }
+  BIO_set_data(bio.get(), state);
+  return bio;
+}
+
+}  // namespace inkan::ossl

@@ -1,0 +1,22 @@
+// BIOs that let OpenSSL stream straight from our Sources and into our Sinks,
+// so CMS data never has to be assembled in memory.
+#pragma once
+
+#include "io/sink.h"
+#include "io/source.h"
+#include "ossl/handles.h"
+
+#include <functional>
+
+namespace inkan::ossl {
+
+/** A write-only BIO forwarding to sink (which must outlive the BIO). */
+BioPtr sink_bio(io::Sink& sink);
+
+/** A read-only BIO over range of src (which must outlive the BIO). */
+BioPtr source_bio(const io::Source& src, io::Range range);
+
+/** A read-only BIO pulling bytes from a callback: fn(buffer, capacity) -> bytes (0 = end). */
+BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn);
+
+}  // namespace inkan::ossl

@@ -1,0 +1,33 @@
+#include "ossl/error_queue.h"
+
+#include <openssl/err.h>
+
+namespace inkan::ossl {
+
+std::string drain_errors() {
+  std::string out;
+  unsigned long err = 0;
+  while ((err = ERR_get_error()) != 0) {
+    const char* lib = ERR_lib_error_string(err);
+    const char* reason = ERR_reason_error_string(err);
+    if (!out.empty()) out += ", ";
+    out += lib != nullptr ? lib : "openssl";
+    out += ':';
+    out += reason != nullptr ? reason : std::to_string(ERR_GET_REASON(err));
+  }
+  return out;
+}
+
+void throw_last(Errc code, std::string_view detail) {
+  std::string text(detail);
+  const std::string queue = drain_errors();
+  if (!queue.empty()) {
+    if (!text.empty()) text += ": ";
+    text += queue;
+  }
+  throw Error(code, std::move(text));
+}
+
+ClearErrorsOnExit::~ClearErrorsOnExit() { ERR_clear_error(); }
+
+}  // namespace inkan::ossl

@@ -1,0 +1,382 @@
+#include "smime/analyse.h"
+
+#include "cms/envelope.h"
+#include "error.h"
+#include "mime/address.h"
+#include "mime/codec.h"
+#include "mime/date.h"
+#include "mime/line_reader.h"
+#include "smime/compose.h"
+#include "smime/structure.h"
+
+#include <openssl/err.h>
+
+#include <algorithm>
+
+namespace inkan::smime {
+namespace {
+
+constexpr std::int64_t kMaxDateSkew = 60 * 60;  // Thunderbird: one hour
+constexpr int kMaxLayers = 8;
+
+// From/Sender against the signer certificate (RFC 8550 §3, Thunderbird's rule made stricter
+// for several From addresses), and signingTime against Date.
+void check_headers(SignerVerdict& v, const mime::Headers& headers) {
+  if (!v.cert) return;
+  const auto& emails = v.cert->emails;
+  const auto in_cert = [&](const std::string& a) { return std::find(emails.begin(), emails.end(), a) != emails.end(); };
+  if (emails.empty()) {
+    v.add_reason("certificate-has-no-address");
+  } else if (headers.count("From") > 1) {
+    v.add_reason("ambiguous-from");
+  } else {
+    const std::vector<std::string> from = from_addresses(headers);
+    std::vector<std::string> sender;
+    if (const mime::Field* s = headers.find("Sender")) {
+      for (auto& m : mime::parse_mailboxes(s->value)) sender.push_back(m.address);
+    }
+    bool ok = false;
+    if (from.size() == 1) {
+      ok = in_cert(from.front());
+    } else {  // no From, or several: the Sender is who sent it
+      ok = sender.size() == 1 && in_cert(sender.front());
+    }
+    if (!ok) v.add_reason("from-not-in-certificate");
+  }
+  if (v.signing_time) {
+    const mime::Field* date = headers.find("Date");
+    const auto when = date != nullptr ? mime::parse_date(date->value) : std::nullopt;
+    if (!when) {
+      v.add_reason("date-missing-or-invalid");
+    } else if (std::max(*when, *v.signing_time) - std::min(*when, *v.signing_time) > kMaxDateSkew) {
+      v.add_reason("signing-time-differs-from-date");
+    }
+  }
+}
+
+void warn_display_names(Verdict& verdict, const mime::Headers& headers) {
+  const mime::Field* from = headers.find("From");
+  if (from == nullptr) return;
+  for (const auto& m : mime::parse_mailboxes(from->value)) {
+    // "alice@example.com" <eve@example.net>: the name pretends to be an address.
+    if (m.display.find('@') != std::string::npos &&
+        mime::to_lower(m.display).find(m.address) == std::string::npos) {
+      verdict.warnings.emplace_back("display-name-contains-address");
+    }
+  }
+}
+
+class Analyser {
+public:
+  Analyser(const AnalyseOptions& options, Analysis& out) : m_options(options), m_out(out) {}
+
+  void message(const io::Source& src) {
+    const mime::Entity root = mime::parse_message(src);
+    m_headers = root.headers;
+    m_have_headers = true;
+    warn_display_names(m_out.verdict, m_headers);
+    entity(src, root, /*outermost=*/true, /*inside_encryption=*/false, 0);
+  }
+
+  void bare_cms(const std::string& der) {
+    const std::string type = cms::content_type_name(der);
+    if (type == "enveloped-data" || type == "auth-enveloped-data") {
+      auto plain = decrypt(der);
+      const auto* p = plain.get();
+      m_out.owned.push_back(std::move(plain));
+      // A bare CMS has no MIME around it: its content is the payload as such.
+      const mime::Entity inner = mime::parse_message(*p);
+      entity(*p, inner, false, true, 1);
+      return;
+    }
+    if (type != "signed-data") throw Error(type.empty() ? Errc::cms_malformed : Errc::cms_unsupported, type);
+    const auto econtent = encapsulated_content(der);
+    if (econtent) {
+      auto src = std::make_shared<io::MemorySource>(*econtent);
+      signature(der, "opaque", [&](const std::vector<int>& nids) { return cms::digest_content(*econtent, nids); });
+      set_content(src, {0, src->size()});
+      return;
+    }
+    if (m_options.detached_content == nullptr) {
+      throw Error(Errc::usage, "a detached signature needs the signed file (--content FILE)");
+    }
+    const io::Source& content = *m_options.detached_content;
+    signature(der, "detached", [&](const std::vector<int>& nids) {
+      cms::ContentHasher h(nids);
+      mime::for_each_chunk(content, {0, content.size()}, [&](std::string_view c) { h.update(c); });
+      return h.finish();
+    });
+    m_out.content = {&content, {0, content.size()}};
+  }
+
+private:
+  template <typename DigestFn>
+  void signature(const std::string& der, const char* kind, DigestFn&& digests_for) {
+    ossl::CmsPtr cms;
+    try {
+      cms = cms::parse_cms(der);
+    } catch (const Error&) {
+      m_out.verdict.is_signed = true;
+      m_out.verdict.signature_kind = kind;
+      m_out.verdict.add_reason("signature-malformed");
+      return;
+    }
+    m_out.verdict.certificates = cms::carried_certificates(cms.get());
+    const auto nids = cms::digest_nids(cms.get());
+    const cms::ContentDigests digests = digests_for(nids);
+    cms::VerifyContext ctx;
+    ctx.trust = m_options.trust;
+    ctx.extra_certs = m_options.extra_certs;
+    ctx.extra_crls = m_options.crls;
+    ctx.at = m_options.at;
+    ctx.allow_sha1 = m_options.allow_sha1;
+    auto signers = cms::verify_signers(cms.get(), digests, ctx);
+    if (signers.empty()) {  // certs-only (RFC 5751 §3.8): not a signature
+      m_out.verdict.warnings.emplace_back("certificates-only");
+      return;
+    }
+    m_out.verdict.is_signed = true;
+    m_out.verdict.signature_kind = kind;
+    m_out.verdict.layers.push_back(std::string("signed-") + kind);
+    for (auto& s : signers) {
+      if (m_have_headers) check_headers(s, m_headers);
+    }
+    m_out.verdict.signers = std::move(signers);
+    m_cms = std::move(cms);
+  }
+
+  std::shared_ptr<io::Source> decrypt(const std::string& der) {
+    if (m_options.keys.empty()) throw Error(Errc::no_matching_recipient, "no decryption key was given");
+    cms::DecryptResult r = cms::decrypt(der, m_options.keys);
+    m_out.verdict.encrypted = true;
+    m_out.verdict.content_cipher = r.content_cipher;
+    m_out.verdict.layers.emplace_back("encrypted");
+    return std::shared_ptr<io::Source>(std::move(r.plaintext));
+  }
+
+  void set_content(std::shared_ptr<io::Source> src, io::Range range) {
+    m_out.content = {src.get(), range};
+    m_out.owned.push_back(std::move(src));
+  }
+
+  // outermost: no other layer above (Thunderbird's "ignore a signature around encryption" applies only there).
+  void entity(const io::Source& src, const mime::Entity& e, bool outermost, bool inside_encryption, int layers) {
+    if (layers > kMaxLayers) throw Error(Errc::mime_too_deep, "too many S/MIME layers");
+    Layer layer = classify(src, e);
+
+    if (layer.is_encryption()) {
+      if (inside_encryption) {  // encryption inside encryption could be someone else's ciphertext
+        m_out.verdict.warnings.emplace_back("nested-encryption-not-decrypted");
+        m_out.content = {&src, e.whole};
+        return;
+      }
+      auto plain = decrypt(layer.cms_der);
+      const io::Source& p = *plain;
+      m_out.owned.push_back(std::move(plain));
+      const mime::Entity inner = mime::parse_message(p);
+      entity(p, inner, false, true, layers + 1);
+      if (m_out.content.source == nullptr) m_out.content = {&p, {0, p.size()}};
+      return;
+    }
+
+    if (!layer.is_signature()) {
+      if (layer.kind != LayerKind::none && !layer.problem.empty()) {
+        // Claims to be S/MIME but cannot be read: a broken signature, not an unsigned mail.
+        m_out.verdict.is_signed = true;
+        m_out.verdict.add_reason("signature-malformed");
+      } else {
+        note_parts_below(src, e);
+      }
+      m_out.content = {&src, e.whole};
+      return;
+    }
+
+    // A signature layer: find what it signs.
+    std::shared_ptr<io::Source> inner_src;
+    const mime::Entity* inner = nullptr;
+    mime::Entity opaque_inner;
+    if (layer.kind == LayerKind::detached_signature) {
+      if (!layer.problem.empty() || layer.signed_part == nullptr) {
+        m_out.verdict.is_signed = true;
+        m_out.verdict.signature_kind = "detached";
+        m_out.verdict.add_reason("signature-malformed");
+        m_out.content = {&src, layer.signed_part != nullptr ? layer.signed_part->whole : e.whole};
+        return;
+      }
+      inner = layer.signed_part;
+      const io::Range range = inner->whole;
+      signature(layer.cms_der, "detached", [&](const std::vector<int>& nids) { return detached_digests(src, range, nids); });
+      check_econtent(src, range);
+      m_out.content = {&src, range};
+    } else {
+      const auto econtent = encapsulated_content(layer.cms_der);
+      signature(layer.cms_der, "opaque", [&](const std::vector<int>& nids) {
+        return econtent ? cms::digest_content(*econtent, nids) : cms::ContentDigests{};
+      });
+      if (!econtent) {
+        if (m_out.verdict.is_signed) m_out.verdict.add_reason("digest-mismatch");
+        return;
+      }
+      inner_src = std::make_shared<io::MemorySource>(*econtent);
+      set_content(inner_src, {0, inner_src->size()});
+      opaque_inner = mime::parse_message(*inner_src);
+      inner = &opaque_inner;
+    }
+    const io::Source& isrc = inner_src ? *inner_src : src;
+    Layer next;
+    try {
+      next = classify(isrc, *inner);
+    } catch (const Error&) {
+      return;  // the signed content is what it is; its own oddities are not the signature's
+    }
+
+    if (next.is_encryption()) {
+      if (outermost && !inside_encryption) {
+        // Thunderbird (bug 1806161): a signature directly around the encryption layer, as
+        // some gateways add, is ignored and the encrypted part is read as the message.
+        std::vector<std::string> warnings = std::move(m_out.verdict.warnings);
+        m_out.verdict = Verdict{};
+        m_out.verdict.warnings = std::move(warnings);
+        m_out.verdict.warnings.emplace_back("outer-signature-ignored");
+        m_out.content = {};
+        entity(isrc, *inner, false, false, layers + 1);
+        return;
+      }
+      // Ciphertext below the root is never decrypted (EFAIL-style oracles), and a signature
+      // over someone's ciphertext says nothing about its author: not a good signature.
+      m_out.verdict.warnings.emplace_back("encrypted-part-not-decrypted");
+      m_out.verdict.add_reason("signed-ciphertext");
+      return;
+    }
+    if (next.kind == LayerKind::none) {
+      note_parts_below(isrc, *inner);
+      return;
+    }
+    if (next.is_signature()) {
+      // Sign-then-sign: the outer signer is reported. Thunderbird accepts only two opaque
+      // layers; a detached layer on either side could make the wrong content look signed.
+      if (layer.kind == LayerKind::detached_signature || next.kind == LayerKind::detached_signature) {
+        m_out.verdict.add_reason("nested-signature");
+      }
+      m_out.verdict.warnings.emplace_back("inner-signature-not-checked");
+    }
+  }
+
+  cms::ContentDigests detached_digests(const io::Source& src, io::Range range, const std::vector<int>& nids) {
+    // The signed part is hashed in canonical form (CRLF); stored mail sometimes has bare LF.
+    cms::ContentHasher canonical(nids);
+    mime::CrlfCanonicalizer lines;
+    std::string buf;
+    mime::for_each_chunk(src, range, [&](std::string_view chunk) {
+      buf.clear();
+      lines.update(chunk, buf);
+      canonical.update(buf);
+    });
+    cms::ContentDigests digests = canonical.finish();
+    if (lines.changed()) {  // also accept the bytes exactly as stored
+      cms::ContentHasher raw(nids);
+      mime::for_each_chunk(src, range, [&](std::string_view chunk) { raw.update(chunk); });
+      for (auto& [nid, values] : raw.finish()) {
+        for (auto& v : values) digests[nid].push_back(std::move(v));
+      }
+    }
+    return digests;
+  }
+
+  // A detached signature must not carry different content inside (CVE-2018-18509 style).
+  void check_econtent(const io::Source& src, io::Range range) {
+    if (!m_cms) return;
+    ASN1_OCTET_STRING** inside = CMS_get0_content(m_cms.get());
+    if (inside == nullptr || *inside == nullptr) return;
+    const std::string_view embedded(reinterpret_cast<const char*>(ASN1_STRING_get0_data(*inside)),
+                                    static_cast<std::size_t>(ASN1_STRING_length(*inside)));
+    const auto mine = detached_digests(src, range, {NID_sha256});
+    const auto theirs = cms::digest_content(embedded, {NID_sha256});
+    const auto& candidates = mine.at(NID_sha256);
+    if (std::find(candidates.begin(), candidates.end(), theirs.at(NID_sha256).front()) == candidates.end()) {
+      m_out.verdict.add_reason("econtent-mismatch");
+    }
+  }
+
+  void note_parts_below(const io::Source& src, const mime::Entity& e) {
+    bool signed_below = false;
+    mime::walk(e, [&](const mime::Entity& part) {
+      if (&part != &e && (is_smime_multipart_signed(part) || is_pkcs7_mime(part))) signed_below = true;
+    });
+    if (signed_below) m_out.verdict.warnings.emplace_back("smime-part-not-at-root");
+    if (!encrypted_parts_below(src, e).empty()) m_out.verdict.warnings.emplace_back("encrypted-part-not-decrypted");
+  }
+
+  const AnalyseOptions& m_options;
+  Analysis& m_out;
+  mime::Headers m_headers;
+  bool m_have_headers = false;
+  ossl::CmsPtr m_cms;
+};
+
+}  // namespace
+
+Analysis analyse(const io::Source& src, const AnalyseOptions& options) {
+  Analysis out;
+  out.verdict.checked_at = options.at;
+  Analyser a(options, out);
+  if (auto der = raw_cms(src)) {
+    a.bare_cms(*der);
+  } else {
+    a.message(src);
+  }
+  if (!out.verdict.is_signed) {
+    out.verdict.status = Status::no_signature;
+    // Verdict-level reasons (malformed pieces) still apply.
+    for (const auto& r : out.verdict.reasons) out.verdict.status = worse(out.verdict.status, status_of_reason(r));
+  } else {
+    out.verdict.settle();
+  }
+  out.verdict.checked_at = options.at;
+  return out;
+}
+
+DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys) {
+  DecryptedMessage out;
+  const auto run = [&](const std::string& der) {
+    cms::DecryptResult r = cms::decrypt(der, keys);
+    out.plaintext = std::shared_ptr<io::Source>(std::move(r.plaintext));
+    out.content_cipher = r.content_cipher;
+    out.authenticated = r.authenticated;
+  };
+  if (auto der = raw_cms(src)) {
+    run(*der);
+    return out;
+  }
+  const mime::Entity root = mime::parse_message(src);
+  const Layer layer = classify(src, root);
+  if (layer.is_encryption()) {
+    run(layer.cms_der);
+    return out;
+  }
+  if (layer.is_signature()) {
+    // A signature directly around the encryption layer is ignored, as Thunderbird does.
+    std::shared_ptr<io::Source> inner_src;
+    const mime::Entity* inner = layer.signed_part;
+    mime::Entity opaque_inner;
+    if (layer.kind == LayerKind::cms) {
+      if (auto econtent = encapsulated_content(layer.cms_der)) {
+        inner_src = std::make_shared<io::MemorySource>(std::move(*econtent));
+        opaque_inner = mime::parse_message(*inner_src);
+        inner = &opaque_inner;
+      }
+    }
+    if (inner != nullptr) {
+      const Layer next = classify(inner_src ? *inner_src : src, *inner);
+      if (next.is_encryption()) {
+        out.warnings.emplace_back("outer-signature-ignored");
+        run(next.cms_der);
+        return out;
+      }
+    }
+  }
+  if (!encrypted_parts_below(src, root).empty()) throw Error(Errc::encrypted_part_not_root);
+  throw Error(Errc::not_encrypted);
+}
+
+}  // namespace inkan::smime

@@ -1,0 +1,58 @@
+// Reading a received message the way Thunderbird does, but explaining it:
+// decrypt the root encryption layer, verify the root signature layer, apply
+// the policy (From, Date, algorithms, certificate path), and refuse the
+// structures attackers use (signatures nested under unsigned or signed
+// parts, ciphertext below the root, several signers with one bad).
+#pragma once
+
+#include "cms/verify.h"
+#include "io/source.h"
+#include "keys/credentials.h"
+#include "verdict.h"
+#include "x509/trust.h"
+
+#include <memory>
+#include <vector>
+
+namespace inkan::smime {
+
+struct AnalyseOptions {
+  const x509::TrustStore* trust = nullptr;
+  std::vector<X509*> extra_certs;
+  std::vector<X509_CRL*> crls;
+  std::int64_t at = 0;  ///< verification time ("now")
+  bool allow_sha1 = false;
+  std::vector<const keys::Credentials*> keys;  ///< for encrypted messages
+  const io::Source* detached_content = nullptr;  ///< for a bare detached .p7s
+};
+
+/** The innermost readable content: the signed entity or the decrypted one. */
+struct Payload {
+  const io::Source* source = nullptr;
+  io::Range range;
+};
+
+struct Analysis {
+  Verdict verdict;
+  Payload content;
+  std::vector<std::shared_ptr<io::Source>> owned;  ///< keeps decrypted/decoded content alive
+};
+
+/** Analyses a MIME message, or a bare CMS object (DER/PEM), possibly with detached content. */
+Analysis analyse(const io::Source& src, const AnalyseOptions& options);
+
+struct DecryptedMessage {
+  std::shared_ptr<io::Source> plaintext;
+  std::string content_cipher;
+  bool authenticated = false;
+  std::vector<std::string> warnings;
+};
+
+/**
+ * Decrypts the message's root encryption layer (or the one directly inside a
+ * root signature, which is then ignored, as Thunderbird does). Encrypted parts
+ * anywhere else are refused with ENCRYPTED_PART_NOT_ROOT.
+ */
+DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys);
+
+}  // namespace inkan::smime

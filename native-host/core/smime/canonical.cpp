@@ -1,0 +1,290 @@
+#include "smime/canonical.h"
+
+#include "error.h"
+#include "mime/codec.h"
+#include "mime/headers.h"
+#include "mime/line_reader.h"
+
+namespace inkan::smime {
+namespace {
+
+struct BodyScan {
+  std::uint64_t bytes = 0;
+  std::uint64_t eight_bit = 0;
+  bool nul = false;
+  bool long_line = false;
+  bool valid_utf8 = true;
+
+  bool clean() const { return eight_bit == 0 && !nul && !long_line; }
+};
+
+BodyScan scan(const io::Source& src, io::Range range) {
+  BodyScan s;
+  std::uint64_t line = 0;
+  int utf8_pending = 0;
+  mime::for_each_chunk(src, range, [&](std::string_view chunk) {
+    s.bytes += chunk.size();
+    for (const char ch : chunk) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '\n') {
+        line = 0;
+      } else if (++line > 998) {
+        s.long_line = true;
+      }
+      if (c == 0) s.nul = true;
+      if (c >= 0x80) {
+        ++s.eight_bit;
+        if (utf8_pending > 0) {
+          if ((c & 0xC0) != 0x80) s.valid_utf8 = false;
+          --utf8_pending;
+        } else if ((c & 0xE0) == 0xC0) {
+          utf8_pending = 1;
+        } else if ((c & 0xF0) == 0xE0) {
+          utf8_pending = 2;
+        } else if ((c & 0xF8) == 0xF0) {
+          utf8_pending = 3;
+        } else {
+          s.valid_utf8 = false;
+        }
+      } else if (utf8_pending > 0) {
+        s.valid_utf8 = false;
+        utf8_pending = 0;
+      }
+    }
+  });
+  if (utf8_pending > 0) s.valid_utf8 = false;
+  return s;
+}
+
+enum class Rewrite { keep, relabel_7bit, quoted_printable, base64_text, base64_binary };
+
+Rewrite decide(const mime::Entity& e, const BodyScan& s) {
+  const std::string& cte = e.transfer_encoding;
+  if (cte == "base64" || cte == "quoted-printable") return Rewrite::keep;
+  if (s.clean()) return cte == "7bit" ? Rewrite::keep : Rewrite::relabel_7bit;
+  if (e.type.type != "text") return Rewrite::base64_binary;
+  // Mostly non-ASCII text (Japanese, say) is smaller in base64; mostly ASCII stays readable in QP.
+  if (cte == "binary" || s.nul) return Rewrite::base64_binary;
+  return s.eight_bit * 10 > s.bytes ? Rewrite::base64_text : Rewrite::quoted_printable;
+}
+
+bool has_8bit(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+std::string crlf(std::string_view raw) {
+  std::string out;
+  mime::CrlfCanonicalizer c;
+  c.update(raw, out);
+  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
+  return out;
+}
+
+bool attribute_char(unsigned char c) {
+  return c > 32 && c < 127 && std::string_view("*'%()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+// RFC 2231 extended parameter, split in sections to keep lines short.
+std::string rfc2231(const std::string& name, std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::vector<std::string> pieces(1);
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    std::string enc = attribute_char(c) ? std::string(1, ch) : std::string{'%', kHex[c >> 4], kHex[c & 15]};
+    if (pieces.back().size() + enc.size() > 48) pieces.emplace_back();
+    pieces.back() += enc;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) out += ";\r\n ";
+    out += pieces.size() == 1 ? name + "*=" : name + "*" + std::to_string(i) + "*=";
+    if (i == 0) out += "UTF-8''";
+    out += pieces[i];
+  }
+  return out;
+}
+
+std::string structured_field(const mime::Field& field) {
+  const std::string_view value = field.value;
+  const auto semi = value.find(';');
+  std::string out = field.name + ": " + std::string(mime::trim(value.substr(0, semi)));
+  if (semi == std::string_view::npos) return out + "\r\n";
+  for (const auto& [name, v] : mime::parse_parameters(value.substr(semi + 1))) {
+    out += ";\r\n ";
+    out += has_8bit(v) ? rfc2231(name, v) : name + "=" + mime::quote_param(v);
+  }
+  return out + "\r\n";
+}
+
+}  // namespace
+
+bool is_content_field(std::string_view name) {
+  return name.size() >= 8 && mime::iequals(name.substr(0, 8), "Content-");
+}
+
+std::string encode_words(std::string_view value, std::size_t first_line_used) {
+  std::string out;
+  std::size_t used = first_line_used;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    // Up to 45 bytes (60 base64 characters) per word, never splitting a UTF-8 sequence.
+    std::size_t n = std::min<std::size_t>(45, value.size() - i);
+    while (n > 0 && i + n < value.size() && (static_cast<unsigned char>(value[i + n]) & 0xC0) == 0x80) --n;
+    if (n == 0) n = std::min<std::size_t>(45, value.size() - i);
+    std::string b64 = mime::base64_encode(value.substr(i, n));
+    while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r')) b64.pop_back();
+    const std::string word = "=?UTF-8?B?" + b64 + "?=";
+    if (!out.empty()) {
+      if (used + 1 + word.size() > 76) {
+        out += "\r\n";
+        used = 0;
+      }
+      out += ' ';
+      ++used;
+    }
+    out += word;
+    used += word.size();
+    i += n;
+  }
+  return out;
+}
+
+std::string seven_bit_field(const mime::Field& field) {
+  if (!has_8bit(field.raw)) return crlf(field.raw);
+  if (mime::iequals(field.name, "Content-Type") || mime::iequals(field.name, "Content-Disposition")) {
+    return structured_field(field);
+  }
+  return field.name + ": " + encode_words(field.value, field.name.size() + 2) + "\r\n";
+}
+
+void Canonicalizer::emit(std::string_view bytes) {
+  m_buf.append(bytes);
+  if (m_buf.size() >= (1 << 16)) flush();
+}
+
+void Canonicalizer::flush() {
+  if (m_buf.empty()) return;
+  m_out.write(m_buf);
+  m_buf.clear();
+}
+
+void Canonicalizer::emit_canonical(io::Range range) {
+  mime::CrlfCanonicalizer c;
+  mime::for_each_chunk(m_src, range, [&](std::string_view chunk) {
+    c.update(chunk, m_buf);
+    if (m_buf.size() >= (1 << 16)) flush();
+  });
+}
+
+void Canonicalizer::write_headers(const mime::Entity& e, bool content_only, const std::string& new_cte,
+                                  bool add_default_type) {
+  for (const auto& f : e.headers.fields()) {
+    if (content_only && !is_content_field(f.name)) continue;
+    if (!new_cte.empty() && mime::iequals(f.name, "Content-Transfer-Encoding")) continue;
+    const bool encodable = is_content_field(f.name) || mime::iequals(f.name, "Subject") ||
+                           mime::iequals(f.name, "Comments");
+    emit(encodable ? seven_bit_field(f) : crlf(f.raw));
+  }
+  if (add_default_type) emit("Content-Type: text/plain; charset=UTF-8\r\n");
+  if (!new_cte.empty()) emit("Content-Transfer-Encoding: " + new_cte + "\r\n");
+  emit("\r\n");
+}
+
+void Canonicalizer::write_content_part(const mime::Entity& root) {
+  if (root.is_multipart()) {
+    write_headers(root, true, root.transfer_encoding != "7bit" ? "7bit" : "", false);
+    write_multipart_body(root);
+    return;
+  }
+  write_leaf(root, true);
+}
+
+void Canonicalizer::write_entity(const mime::Entity& e) {
+  if (e.is_multipart()) {
+    write_headers(e, false, e.transfer_encoding != "7bit" ? "7bit" : "", false);
+    write_multipart_body(e);
+    return;
+  }
+  write_leaf(e, false);
+}
+
+void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
+  const BodyScan s = scan(m_src, e.body);
+  if (e.type.type == "message" && !s.clean() && e.transfer_encoding != "base64" &&
+      e.transfer_encoding != "quoted-printable") {
+    // RFC 2046 forbids encoding message/* bodies: make the enclosed message 7-bit instead.
+    if (++m_depth > kMaxDepth) throw Error(Errc::mime_too_deep);
+    write_headers(e, content_only, "7bit", false);
+    write_entity(mime::parse_entity(m_src, e.body));
+    --m_depth;
+    return;
+  }
+  // Without a Content-Type the body is us-ascii text; label 8-bit text as UTF-8.
+  const bool add_type = content_only && e.headers.find("Content-Type") == nullptr && !s.clean();
+  const Rewrite how = decide(e, s);
+  const std::string cte = how == Rewrite::keep               ? ""
+                          : how == Rewrite::relabel_7bit     ? "7bit"
+                          : how == Rewrite::quoted_printable ? "quoted-printable"
+                                                             : "base64";
+  write_headers(e, content_only, cte, add_type);
+  write_body(e, static_cast<int>(how));
+}
+
+void Canonicalizer::write_body(const mime::Entity& e, int rewrite) {
+  switch (static_cast<Rewrite>(rewrite)) {
+    case Rewrite::keep:
+    case Rewrite::relabel_7bit:
+      emit_canonical(e.body);
+      return;
+    case Rewrite::quoted_printable: {
+      mime::QpEncoder enc;
+      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
+        enc.update(chunk, m_buf);
+        if (m_buf.size() >= (1 << 16)) flush();
+      });
+      enc.finish(m_buf);
+      return;
+    }
+    case Rewrite::base64_text: {
+      mime::CrlfCanonicalizer lines;
+      mime::Base64Encoder enc;
+      std::string tmp;
+      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
+        tmp.clear();
+        lines.update(chunk, tmp);
+        enc.update(tmp, m_buf);
+        if (m_buf.size() >= (1 << 16)) flush();
+      });
+      enc.finish(m_buf);
+      return;
+    }
+    case Rewrite::base64_binary: {
+      mime::Base64Encoder enc;
+      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
+        enc.update(chunk, m_buf);
+        if (m_buf.size() >= (1 << 16)) flush();
+      });
+      enc.finish(m_buf);
+      return;
+    }
+  }
+}
+
+void Canonicalizer::write_multipart_body(const mime::Entity& e) {
+  if (!e.preamble.empty()) {
+    emit_canonical(e.preamble);
+    emit("\r\n");
+  }
+  for (const auto& child : e.children) {
+    emit("--" + e.boundary + "\r\n");
+    write_entity(child);
+    emit("\r\n");
+  }
+  emit("--" + e.boundary + "--\r\n");
+  if (!e.epilogue.empty()) emit_canonical(e.epilogue);
+}
+
+}  // namespace inkan::smime

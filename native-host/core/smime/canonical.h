@@ -1,0 +1,52 @@
+// The canonical form of a MIME entity for signing (RFC 8551 §3.1): CRLF line
+// ends, every part in a 7-bit-safe transfer encoding, 8-bit header values
+// encoded (RFC 2047/2231). Bodies are streamed; text keeps its exact bytes
+// once decoded, so Japanese (or any) text survives byte for byte.
+#pragma once
+
+#include "io/sink.h"
+#include "io/source.h"
+#include "mime/entity.h"
+
+#include <string>
+
+namespace inkan::smime {
+
+class Canonicalizer {
+public:
+  Canonicalizer(const io::Source& src, io::Sink& out) : m_src(src), m_out(out) {}
+
+  /** The message body as a MIME entity: only the root's Content-* fields, then the body. */
+  void write_content_part(const mime::Entity& root);
+
+  /** A whole entity (all header fields, then the body). */
+  void write_entity(const mime::Entity& e);
+
+  /** Flushes buffered output to the sink. */
+  void flush();
+
+private:
+  void write_headers(const mime::Entity& e, bool content_only, const std::string& new_cte, bool add_default_type);
+  void write_leaf(const mime::Entity& e, bool content_only);
+  void write_body(const mime::Entity& e, int rewrite);
+  void write_multipart_body(const mime::Entity& e);
+  void emit(std::string_view bytes);
+  void emit_canonical(io::Range range);
+
+  const io::Source& m_src;
+  io::Sink& m_out;
+  std::string m_buf;
+  int m_depth = 0;
+  static constexpr int kMaxDepth = 40;
+};
+
+/** True for field names that belong to the MIME entity rather than the message ("Content-*"). */
+bool is_content_field(std::string_view name);
+
+/** A field rewritten to 7 bits if its value carries 8-bit bytes; CRLF-terminated either way. */
+std::string seven_bit_field(const mime::Field& field);
+
+/** RFC 2047 B-encoding of an unstructured value, folded to fit 78-column lines. */
+std::string encode_words(std::string_view value, std::size_t first_line_used);
+
+}  // namespace inkan::smime

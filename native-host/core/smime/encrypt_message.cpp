@@ -1,0 +1,62 @@
+#include "smime/encrypt_message.h"
+
+#include "error.h"
+#include "ossl/bio_bridge.h"
+#include "smime/canonical.h"
+#include "smime/compose.h"
+
+namespace inkan::smime {
+
+EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::Sink& out) {
+  if (options.recipients.empty()) throw Error(Errc::usage, "no recipients");
+  if (!options.self && options.sign_with != nullptr) options.self = ossl::up_ref(options.sign_with->cert.get());
+  if (!options.self && !options.allow_without_self) {
+    throw Error(Errc::usage, "encrypting needs your own certificate too, so that you can read your sent mail");
+  }
+  if (options.sign_with != nullptr) cms::check_signing_credentials(*options.sign_with, options.now);
+
+  std::vector<cms::Recipient> recipients = std::move(options.recipients);
+  for (const auto& r : recipients) cms::check_recipient(r.cert.get(), options.now);
+  if (options.self) {
+    const bool listed = std::any_of(recipients.begin(), recipients.end(), [&](const cms::Recipient& r) {
+      return X509_cmp(r.cert.get(), options.self.get()) == 0;
+    });
+    if (!listed) recipients.push_back(cms::Recipient{ossl::up_ref(options.self.get()), {}, true});
+  }
+
+  const mime::Entity root = mime::parse_message(src);
+  if (options.sign_with != nullptr) check_sender(root, *options.sign_with);
+  EncryptResult result;
+  result.plan = cms::plan_encryption(recipients, options.cipher);
+
+  // The inner entity (signed or just canonical) is encrypted from a private spool file.
+  io::SpoolSink inner;
+  if (options.sign_with != nullptr) {
+    SignMessageOptions sign = options.sign;
+    sign.now = options.now;
+    write_signed_entity(src, root, *options.sign_with, sign, inner);
+  } else {
+    Canonicalizer canon(src, inner);
+    canon.write_content_part(root);
+    canon.flush();
+  }
+  const auto content = inner.to_source();
+
+  OuterHeaders outer = outer_headers(root, options.now);
+  result.warnings = std::move(outer.warnings);
+  out.write(outer.text);
+  out.write(std::string("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=") +
+            (result.plan.authenticated ? "authEnveloped-data" : "enveloped-data") +
+            "\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
+            "Content-Description: S/MIME Encrypted Message\r\n\r\n");
+  Base64Sink b64(out);
+  ossl::BioPtr in = ossl::source_bio(*content, {0, content->size()});
+  ossl::BioPtr der = ossl::sink_bio(b64);
+  cms::encrypt(recipients, result.plan, in.get(), der.get());
+  b64.finish();
+  out.flush();
+  return result;
+}
+
+}  // namespace inkan::smime

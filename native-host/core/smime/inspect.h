@@ -1,0 +1,26 @@
+// Describing a message or CMS object without decrypting or judging it:
+// the MIME tree, and for S/MIME parts who signed, to whom it is encrypted,
+// with which algorithms, and which certificates ride along.
+#pragma once
+
+#include "cms/attributes.h"
+#include "io/source.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace inkan::smime {
+
+nlohmann::json inspect(const io::Source& src);
+
+/** A signer's certificate and advertised capabilities, taken from signed mail or a .p7s. */
+struct Harvest {
+  ossl::X509Ptr cert;
+  std::vector<cms::Capability> capabilities;
+};
+
+/** The first signer of the message's root signature (or of a bare SignedData). */
+std::optional<Harvest> harvest_signer(const io::Source& src);
+
+}  // namespace inkan::smime

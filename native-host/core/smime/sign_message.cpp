@@ -1,0 +1,104 @@
+#include "smime/sign_message.h"
+
+#include "error.h"
+#include "io/temp_file.h"
+#include "mime/address.h"
+#include "mime/line_reader.h"
+#include "ossl/bio_bridge.h"
+#include "ossl/library.h"
+#include "smime/canonical.h"
+#include "smime/compose.h"
+#include "x509/cert.h"
+
+#include <unistd.h>
+
+namespace inkan::smime {
+namespace {
+
+// Receives the canonical entity and forwards it to the signer (hash) and the output.
+class SignerSink final : public io::Sink {
+public:
+  explicit SignerSink(cms::DetachedSigner& signer) : m_signer(signer) {}
+  void write(std::string_view bytes) override { m_signer.update(bytes); }
+
+private:
+  cms::DetachedSigner& m_signer;
+};
+
+}  // namespace
+
+void check_sender(const mime::Entity& root, const keys::Credentials& creds) {
+  std::vector<std::string> senders = from_addresses(root.headers);
+  if (senders.empty()) {
+    if (const mime::Field* sender = root.headers.find("Sender")) {
+      for (auto& m : mime::parse_mailboxes(sender->value)) senders.push_back(m.address);
+    }
+  }
+  if (senders.empty()) throw Error(Errc::signer_address_mismatch, "the message has no From address");
+  for (const auto& address : senders) {
+    if (!x509::has_email(creds.cert.get(), address)) throw Error(Errc::signer_address_mismatch, address);
+  }
+}
+
+void write_signed_entity(const io::Source& src, const mime::Entity& root, const keys::Credentials& creds,
+                         const SignMessageOptions& options, io::Sink& out) {
+  cms::SignOptions cms_options = options.cms;
+  if (!cms_options.digest) cms_options.digest = ossl::sha256();
+
+  if (options.opaque) {
+    // The content goes inside the signature: canonicalise it to a private file first.
+    io::SpoolSink spool;
+    Canonicalizer canon(src, spool);
+    canon.write_content_part(root);
+    canon.flush();
+    const auto content = spool.to_source();
+    out.write("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=signed-data\r\n"
+              "Content-Transfer-Encoding: base64\r\n"
+              "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
+              "Content-Description: S/MIME Cryptographic Signature\r\n\r\n");
+    Base64Sink b64(out);
+    ossl::BioPtr in = ossl::source_bio(*content, {0, content->size()});
+    ossl::BioPtr der = ossl::sink_bio(b64);
+    cms::sign_opaque(creds, cms_options, in.get(), der.get());
+    b64.finish();
+    return;
+  }
+
+  const std::string boundary = make_boundary();
+  out.write("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=" +
+            cms::micalg_name(cms_options.digest) + ";\r\n boundary=\"" + boundary + "\"\r\n\r\n" +
+            "This is a cryptographically signed message in MIME format.\r\n\r\n--" + boundary + "\r\n");
+  cms::DetachedSigner signer(creds, cms_options);
+  SignerSink hash(signer);
+  TeeSink tee(out, hash);
+  Canonicalizer canon(src, tee);
+  canon.write_content_part(root);
+  canon.flush();
+  const std::string der = signer.finish();
+  out.write("\r\n--" + boundary + "\r\n" +
+            "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n"
+            "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n"
+            "Content-Description: S/MIME Cryptographic Signature\r\n\r\n" +
+            mime::base64_encode(der) + "\r\n--" + boundary + "--\r\n");
+}
+
+ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
+                           io::Sink& out) {
+  cms::check_signing_credentials(creds, options.now);
+  const mime::Entity root = mime::parse_message(src);
+  check_sender(root, creds);
+  OuterHeaders outer = outer_headers(root, options.now);
+  out.write(outer.text);
+  write_signed_entity(src, root, creds, options, out);
+  out.flush();
+  return ComposeResult{std::move(outer.warnings)};
+}
+
+std::string sign_file(const io::Source& src, const keys::Credentials& creds, const cms::SignOptions& options) {
+  cms::DetachedSigner signer(creds, options);
+  mime::for_each_chunk(src, {0, src.size()}, [&](std::string_view chunk) { signer.update(chunk); });
+  return signer.finish();
+}
+
+}  // namespace inkan::smime

@@ -1,0 +1,57 @@
+// Recognising S/MIME layers in a MIME tree: which entity is a detached
+// signature, which carries CMS (opaque signature, encryption), and where.
+#pragma once
+
+#include "io/source.h"
+#include "mime/entity.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace inkan::smime {
+
+/** Largest CMS object decoded in memory (signatures, opaque or encrypted bodies). */
+inline constexpr std::uint64_t kMaxCmsBytes = 512ULL << 20;
+
+enum class LayerKind {
+  none,                ///< not S/MIME
+  detached_signature,  ///< multipart/signed with an S/MIME protocol
+  cms,                 ///< application/pkcs7-mime (or .p7m octet-stream)
+};
+
+struct Layer {
+  LayerKind kind = LayerKind::none;
+  std::string cms_der;   ///< decoded CMS: the signature part, or the pkcs7-mime body
+  std::string cms_type;  ///< "signed-data", "enveloped-data", "auth-enveloped-data", ... ("" if unreadable)
+  const mime::Entity* signed_part = nullptr;  ///< detached: the first child
+  std::string problem;   ///< why the layer is malformed, if it is
+
+  bool is_signature() const {
+    return kind == LayerKind::detached_signature || (kind == LayerKind::cms && cms_type == "signed-data");
+  }
+  bool is_encryption() const {
+    return kind == LayerKind::cms && (cms_type == "enveloped-data" || cms_type == "auth-enveloped-data");
+  }
+};
+
+bool is_pkcs7_mime(const mime::Entity& e);
+bool is_smime_multipart_signed(const mime::Entity& e);
+
+/** Classifies an entity, decoding its CMS if it has one. */
+Layer classify(const io::Source& src, const mime::Entity& e);
+
+/** The body of an entity with its transfer encoding removed (bounded by max_bytes). */
+std::string decoded_body(const io::Source& src, const mime::Entity& e, std::uint64_t max_bytes);
+
+/** If the input is a bare CMS object (DER, or PEM "PKCS7"/"CMS"), its DER. */
+std::optional<std::string> raw_cms(const io::Source& src);
+
+/** The encapsulated content of an opaque SignedData, if present. */
+std::optional<std::string> encapsulated_content(std::string_view signed_data_der);
+
+/** Part numbers of encrypted entities anywhere below `e` (for diagnostics). */
+std::vector<std::string> encrypted_parts_below(const io::Source& src, const mime::Entity& e);
+
+}  // namespace inkan::smime

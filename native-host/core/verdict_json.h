@@ -1,0 +1,21 @@
+// The JSON shape of verdicts and errors (documented in docs/verdict.md).
+// Shared by `inkan ... --json` and the native host, so both say the same.
+#pragma once
+
+#include "error.h"
+#include "verdict.h"
+
+#include <nlohmann/json.hpp>
+
+namespace inkan {
+
+inline constexpr int kVerdictFormatVersion = 1;
+
+nlohmann::json to_json(const Verdict& verdict, bool include_pem = true);
+nlohmann::json to_json(const SignerVerdict& signer);
+nlohmann::json to_json(const x509::CertSummary& cert, bool include_pem);
+
+/** {"version":1,"status":"error","error":{"code":..,"message":..,"message_ja":..,"detail":..}} */
+nlohmann::json error_json(const Error& error);
+
+}  // namespace inkan
