@@ -91,31 +91,39 @@ int init_bio(BIO* bio) {
   return 1;
 }
 
+// The three BIO_METHODs, created once and freed at exit (see ossl/library.cpp).
 struct Methods {
+  Methods() {
+    sink = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan sink");
+    BIO_meth_set_write_ex(sink, sink_write);
+    BIO_meth_set_ctrl(sink, common_ctrl);
+    BIO_meth_set_create(sink, init_bio);
+    source = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan source");
+    BIO_meth_set_read_ex(source, source_read);
+    BIO_meth_set_ctrl(source, source_ctrl);
+    BIO_meth_set_create(source, init_bio);
+    BIO_meth_set_destroy(source, source_destroy);
+    pull = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan pull");
+    BIO_meth_set_read_ex(pull, pull_read);
+    BIO_meth_set_ctrl(pull, common_ctrl);
+    BIO_meth_set_create(pull, init_bio);
+    BIO_meth_set_destroy(pull, pull_destroy);
+  }
+  ~Methods() {
+    BIO_meth_free(sink);
+    BIO_meth_free(source);
+    BIO_meth_free(pull);
+  }
+  Methods(const Methods&) = delete;
+  Methods& operator=(const Methods&) = delete;
+
   BIO_METHOD* sink = nullptr;
   BIO_METHOD* source = nullptr;
   BIO_METHOD* pull = nullptr;
 };
 
 const Methods& methods() {
-  static const Methods m = [] {
-    Methods r;
-    r.sink = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan sink");
-    BIO_meth_set_write_ex(r.sink, sink_write);
-    BIO_meth_set_ctrl(r.sink, common_ctrl);
-    BIO_meth_set_create(r.sink, init_bio);
-    r.source = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan source");
-    BIO_meth_set_read_ex(r.source, source_read);
-    BIO_meth_set_ctrl(r.source, source_ctrl);
-    BIO_meth_set_create(r.source, init_bio);
-    BIO_meth_set_destroy(r.source, source_destroy);
-    r.pull = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan pull");
-    BIO_meth_set_read_ex(r.pull, pull_read);
-    BIO_meth_set_ctrl(r.pull, common_ctrl);
-    BIO_meth_set_create(r.pull, init_bio);
-    BIO_meth_set_destroy(r.pull, pull_destroy);
-    return r;
-  }();
+  static const Methods m;
   return m;
 }
 

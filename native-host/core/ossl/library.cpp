@@ -10,40 +10,52 @@
 namespace inkan::ossl {
 namespace {
 
-std::once_flag g_once;
+// Process-wide state. Its destructor runs before OpenSSL's own exit handler
+// (which was registered while this object was being constructed), so
+// everything is released and leak checkers stay quiet about OpenSSL.
+class Library {
+public:
+  Library() {
+    // Loading any provider explicitly disables the implicit default one, so load both.
+    m_default = OSSL_PROVIDER_load(nullptr, "default");
+    m_legacy = OSSL_PROVIDER_load(nullptr, "legacy");  // optional: absent on some systems
+    ERR_clear_error();
+  }
+  ~Library() {
+    for (auto& [nid, md] : m_digests) EVP_MD_free(md);
+    if (m_legacy != nullptr) OSSL_PROVIDER_unload(m_legacy);
+    if (m_default != nullptr) OSSL_PROVIDER_unload(m_default);
+  }
+  Library(const Library&) = delete;
+  Library& operator=(const Library&) = delete;
 
-struct Digests {
-  std::mutex lock;
-  std::map<int, EVP_MD*> by_nid;
+  const EVP_MD* digest(int nid) {
+    std::lock_guard<std::mutex> guard(m_lock);
+    const auto it = m_digests.find(nid);
+    if (it != m_digests.end()) return it->second;
+    EVP_MD* md = EVP_MD_fetch(nullptr, OBJ_nid2sn(nid), nullptr);
+    ERR_clear_error();
+    m_digests.emplace(nid, md);
+    return md;
+  }
+
+private:
+  OSSL_PROVIDER* m_default = nullptr;
+  OSSL_PROVIDER* m_legacy = nullptr;
+  std::mutex m_lock;
+  std::map<int, EVP_MD*> m_digests;
 };
 
-Digests& digests() {
-  static Digests d;  // leaked on purpose at exit: providers may already be gone
-  return d;
+Library& library() {
+  static Library lib;
+  return lib;
 }
 
 }  // namespace
 
-void ensure_initialized() {
-  std::call_once(g_once, [] {
-    // Loading any provider explicitly disables the implicit default one, so load both.
-    OSSL_PROVIDER_load(nullptr, "default");
-    OSSL_PROVIDER_load(nullptr, "legacy");  // optional: absent on some systems
-    ERR_clear_error();
-  });
-}
+void ensure_initialized() { (void)library(); }
 
-const EVP_MD* digest_by_nid(int nid) {
-  ensure_initialized();
-  auto& d = digests();
-  std::lock_guard<std::mutex> guard(d.lock);
-  const auto it = d.by_nid.find(nid);
-  if (it != d.by_nid.end()) return it->second;
-  EVP_MD* md = EVP_MD_fetch(nullptr, OBJ_nid2sn(nid), nullptr);
-  ERR_clear_error();
-  d.by_nid.emplace(nid, md);
-  return md;
-}
+const EVP_MD* digest_by_nid(int nid) { return library().digest(nid); }
 
 const EVP_MD* sha1() { return digest_by_nid(NID_sha1); }
 const EVP_MD* sha256() { return digest_by_nid(NID_sha256); }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: unit, corpus, interop (openssl, NSS cmsutil, gpgsm) and a
+# short bounded libFuzzer run. Installs what the tests need first.
+# usage: scripts/test.sh            (FUZZ_SECONDS=N to change the fuzzing time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j "$jobs"
+ctest --preset dev -j "$jobs"
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs" --target fuzz_mime fuzz_verify
+tests/fuzz/run.sh build/fuzz "${FUZZ_SECONDS:-30}"
+echo "All tests passed."
