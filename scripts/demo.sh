@@ -20,7 +20,7 @@ cd "$work"
 cat > message.eml <<'MSG'
 From: Alice <alice@example.org>
 To: Bob <bob@example.net>
-Subject: =?UTF-8?B?5Y2w6ZGR44Gu44OH44Oi / Inkan demo?=
+Subject: =?UTF-8?B?5Y2w6ZGR44Gu44OH44Oi?= (Inkan demo)
 Content-Type: text/plain; charset=UTF-8
 Content-Transfer-Encoding: 8bit
 
@@ -31,9 +31,11 @@ MSG
 step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
 step "Alice signs the message" "$inkan" sign --key pki/alice.p12 --pass-env DEMO_PASSWORD -o signed.eml message.eml
 step "Anyone verifies it (trusting the demo root)" "$inkan" verify --trust pki/root.pem signed.eml
-step "The same verdict as JSON (what the add-on will show)" "$inkan" verify --json --trust pki/root.pem signed.eml
-sed 's/this message is signed/this message is FORGED/' signed.eml > tampered.eml
-printf '\n== A changed message is caught\n'
+printf '\n== The same verdict as JSON, the shape the add-on will read (certificates shortened here)\n'
+"$inkan" verify --json --trust pki/root.pem signed.eml | sed 's/"pem":"[^"]*"/"pem":"…"/g'
+# Change one character of the signed text (the first line of its base64 body).
+awk '!done && length($0) > 40 && /^[A-Za-z0-9+\/]+\r?$/ { $0 = (substr($0,1,1) == "A" ? "B" : "A") substr($0,2); done = 1 } { print }' signed.eml > tampered.eml
+printf '\n== One changed character in the body is caught\n'
 "$inkan" verify --trust pki/root.pem tampered.eml || echo "(exit code $?: not a good signature)"
 step "Alice signs and encrypts to Bob (and to herself)" "$inkan" encrypt --to pki/bob.pem --key pki/alice.p12 --pass-env DEMO_PASSWORD -o encrypted.eml message.eml
 step "Bob decrypts and verifies" "$inkan" --lang ja verify --trust pki/root.pem --key pki/bob.p12 --pass-env DEMO_PASSWORD encrypted.eml

@@ -6,7 +6,7 @@
 namespace inkan::cli {
 namespace {
 
-void print_part(const nlohmann::json& part, int depth) {
+void print_part(const nlohmann::ordered_json& part, int depth) {
   std::cout << std::string(static_cast<std::size_t>(depth) * 2, ' ') << part.value("part", "") << "  "
             << part.value("content_type", "") << "  " << part.value("transfer_encoding", "") << "  "
             << part.value("bytes", 0) << " bytes";
@@ -28,7 +28,7 @@ void print_part(const nlohmann::json& part, int depth) {
 int run_inspect(const std::vector<std::string>& argv, const Context&) {
   const Args args(argv, {{"--json"}});
   const auto input = io::open_input(args.input());
-  const nlohmann::json j = smime::inspect(*input);
+  const nlohmann::ordered_json j = smime::inspect(*input);
   if (args.flag("--json")) {
     std::cout << j.dump(2) << std::endl;
     return kExitOk;

@@ -5,14 +5,14 @@
 namespace inkan {
 namespace {
 
-nlohmann::json time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? nlohmann::json(mime::format_iso8601(*t)) : nlohmann::json(nullptr);
+nlohmann::ordered_json time_or_null(const std::optional<std::int64_t>& t) {
+  return t ? nlohmann::ordered_json(mime::format_iso8601(*t)) : nlohmann::ordered_json(nullptr);
 }
 
 }  // namespace
 
-nlohmann::json to_json(const x509::CertSummary& cert, bool include_pem) {
-  nlohmann::json j{
+nlohmann::ordered_json to_json(const x509::CertSummary& cert, bool include_pem) {
+  nlohmann::ordered_json j{
       {"subject", cert.subject},
       {"issuer", cert.issuer},
       {"common_name", cert.common_name},
@@ -28,49 +28,49 @@ nlohmann::json to_json(const x509::CertSummary& cert, bool include_pem) {
   return j;
 }
 
-nlohmann::json to_json(const SignerVerdict& s) {
-  nlohmann::json chain = nlohmann::json::array();
+nlohmann::ordered_json to_json(const SignerVerdict& s) {
+  nlohmann::ordered_json chain = nlohmann::ordered_json::array();
   for (const auto& c : s.chain) {
     chain.push_back({{"subject", c.subject}, {"issuer", c.issuer}, {"fingerprint_sha256", c.fingerprint_sha256}});
   }
-  nlohmann::json j{
+  nlohmann::ordered_json j{
       {"status", status_name(s.status)},
       {"reasons", s.reasons},
-      {"certificate", s.cert ? to_json(*s.cert, false) : nlohmann::json(nullptr)},
-      {"addresses", s.cert ? nlohmann::json(s.cert->emails) : nlohmann::json::array()},
+      {"certificate", s.cert ? to_json(*s.cert, false) : nlohmann::ordered_json(nullptr)},
+      {"addresses", s.cert ? nlohmann::ordered_json(s.cert->emails) : nlohmann::ordered_json::array()},
       {"chain", chain},
       {"digest_algorithm", s.digest_algorithm},
       {"signature_algorithm", s.signature_algorithm},
       {"signing_time", time_or_null(s.signing_time)},
       {"valid_now", s.valid_now},
-      {"valid_when_signed", s.valid_when_signed ? nlohmann::json(*s.valid_when_signed) : nlohmann::json(nullptr)},
+      {"valid_when_signed", s.valid_when_signed ? nlohmann::ordered_json(*s.valid_when_signed) : nlohmann::ordered_json(nullptr)},
       {"capabilities", s.capabilities},
   };
   j["encryption_key_preference"] =
       s.encryption_key_preference
-          ? nlohmann::json{{"issuer", s.encryption_key_preference->issuer}, {"serial", s.encryption_key_preference->serial}}
-          : nlohmann::json(nullptr);
+          ? nlohmann::ordered_json{{"issuer", s.encryption_key_preference->issuer}, {"serial", s.encryption_key_preference->serial}}
+          : nlohmann::ordered_json(nullptr);
   return j;
 }
 
-nlohmann::json to_json(const Verdict& v, bool include_pem) {
-  nlohmann::json signers = nlohmann::json::array();
+nlohmann::ordered_json to_json(const Verdict& v, bool include_pem) {
+  nlohmann::ordered_json signers = nlohmann::ordered_json::array();
   for (const auto& s : v.signers) signers.push_back(to_json(s));
-  nlohmann::json certs = nlohmann::json::array();
+  nlohmann::ordered_json certs = nlohmann::ordered_json::array();
   for (const auto& c : v.certificates) certs.push_back(to_json(c, include_pem));
   const SignerVerdict* first = v.signers.empty() ? nullptr : &v.signers.front();
-  return nlohmann::json{
+  return nlohmann::ordered_json{
       {"version", kVerdictFormatVersion},
       {"status", status_name(v.status)},
       {"reasons", v.reasons},
       {"warnings", v.warnings},
       {"signed", v.is_signed},
       {"encrypted", v.encrypted},
-      {"signature", v.signature_kind.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.signature_kind)},
-      {"signer", first != nullptr && first->cert && !first->cert->emails.empty() ? nlohmann::json(first->cert->emails.front())
-                                                                                 : nlohmann::json(nullptr)},
-      {"signing_time", first != nullptr ? time_or_null(first->signing_time) : nlohmann::json(nullptr)},
-      {"content_cipher", v.content_cipher.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.content_cipher)},
+      {"signature", v.signature_kind.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.signature_kind)},
+      {"signer", first != nullptr && first->cert && !first->cert->emails.empty() ? nlohmann::ordered_json(first->cert->emails.front())
+                                                                                 : nlohmann::ordered_json(nullptr)},
+      {"signing_time", first != nullptr ? time_or_null(first->signing_time) : nlohmann::ordered_json(nullptr)},
+      {"content_cipher", v.content_cipher.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.content_cipher)},
       {"layers", v.layers},
       {"signers", signers},
       {"certificates", certs},
@@ -78,8 +78,8 @@ nlohmann::json to_json(const Verdict& v, bool include_pem) {
   };
 }
 
-nlohmann::json error_json(const Error& error) {
-  return nlohmann::json{
+nlohmann::ordered_json error_json(const Error& error) {
+  return nlohmann::ordered_json{
       {"version", kVerdictFormatVersion},
       {"status", "error"},
       {"error",

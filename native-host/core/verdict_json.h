@@ -11,11 +11,11 @@ namespace inkan {
 
 inline constexpr int kVerdictFormatVersion = 1;
 
-nlohmann::json to_json(const Verdict& verdict, bool include_pem = true);
-nlohmann::json to_json(const SignerVerdict& signer);
-nlohmann::json to_json(const x509::CertSummary& cert, bool include_pem);
+nlohmann::ordered_json to_json(const Verdict& verdict, bool include_pem = true);
+nlohmann::ordered_json to_json(const SignerVerdict& signer);
+nlohmann::ordered_json to_json(const x509::CertSummary& cert, bool include_pem);
 
 /** {"version":1,"status":"error","error":{"code":..,"message":..,"message_ja":..,"detail":..}} */
-nlohmann::json error_json(const Error& error);
+nlohmann::ordered_json error_json(const Error& error);
 
 }  // namespace inkan

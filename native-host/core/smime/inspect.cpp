@@ -27,12 +27,12 @@ std::string oid_name(const ASN1_OBJECT* oid) {
   return buf;
 }
 
-nlohmann::json describe_recipients(CMS_ContentInfo* cms) {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json describe_recipients(CMS_ContentInfo* cms) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   STACK_OF(CMS_RecipientInfo)* ris = CMS_get0_RecipientInfos(cms);
   for (int i = 0; i < sk_CMS_RecipientInfo_num(ris); ++i) {
     CMS_RecipientInfo* ri = sk_CMS_RecipientInfo_value(ris, i);
-    nlohmann::json r;
+    nlohmann::ordered_json r;
     switch (CMS_RecipientInfo_type(ri)) {
       case CMS_RECIPINFO_TRANS: {
         r["type"] = "key-transport";
@@ -66,10 +66,10 @@ nlohmann::json describe_recipients(CMS_ContentInfo* cms) {
   return out;
 }
 
-nlohmann::json describe_cms(const std::string& der) {
-  nlohmann::json j;
+nlohmann::ordered_json describe_cms(const std::string& der) {
+  nlohmann::ordered_json j;
   const std::string type = cms::content_type_name(der);
-  j["cms_type"] = type.empty() ? nlohmann::json(nullptr) : nlohmann::json(type);
+  j["cms_type"] = type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type);
   j["cms_bytes"] = der.size();
   if (type.empty()) return j;
   ossl::CmsPtr cms;
@@ -80,11 +80,11 @@ nlohmann::json describe_cms(const std::string& der) {
     return j;
   }
   if (type == "signed-data") {
-    nlohmann::json signers = nlohmann::json::array();
+    nlohmann::ordered_json signers = nlohmann::ordered_json::array();
     STACK_OF(CMS_SignerInfo)* sis = CMS_get0_SignerInfos(cms.get());
     for (int i = 0; i < sk_CMS_SignerInfo_num(sis); ++i) {
       CMS_SignerInfo* si = sk_CMS_SignerInfo_value(sis, i);
-      nlohmann::json s;
+      nlohmann::ordered_json s;
       ASN1_OCTET_STRING* keyid = nullptr;
       X509_NAME* issuer = nullptr;
       ASN1_INTEGER* serial = nullptr;
@@ -100,14 +100,14 @@ nlohmann::json describe_cms(const std::string& der) {
       s["digest_algorithm"] = oid_name(oid);
       X509_ALGOR_get0(&oid, nullptr, nullptr, sig);
       s["signature_algorithm"] = oid_name(oid);
-      nlohmann::json caps = nlohmann::json::array();
+      nlohmann::ordered_json caps = nlohmann::ordered_json::array();
       for (const auto& c : cms::read_capabilities(si)) caps.push_back(c.name);
       s["capabilities"] = caps;
       signers.push_back(std::move(s));
     }
     j["signers"] = signers;
     j["detached"] = CMS_is_detached(cms.get()) == 1;
-    nlohmann::json certs = nlohmann::json::array();
+    nlohmann::ordered_json certs = nlohmann::ordered_json::array();
     for (const auto& c : cms::carried_certificates(cms.get())) certs.push_back(to_json(c, false));
     j["certificates"] = certs;
   } else if (type == "enveloped-data" || type == "auth-enveloped-data") {
@@ -118,8 +118,8 @@ nlohmann::json describe_cms(const std::string& der) {
   return j;
 }
 
-nlohmann::json describe_entity(const io::Source& src, const mime::Entity& e) {
-  nlohmann::json j{
+nlohmann::ordered_json describe_entity(const io::Source& src, const mime::Entity& e) {
+  nlohmann::ordered_json j{
       {"part", e.part_number.empty() ? "root" : e.part_number},
       {"content_type", e.type.mime_type()},
       {"transfer_encoding", e.transfer_encoding},
@@ -138,7 +138,7 @@ nlohmann::json describe_entity(const io::Source& src, const mime::Entity& e) {
     j["problem"] = std::string(code_string(err.code()));
   }
   if (!e.children.empty()) {
-    nlohmann::json children = nlohmann::json::array();
+    nlohmann::ordered_json children = nlohmann::ordered_json::array();
     for (const auto& c : e.children) children.push_back(describe_entity(src, c));
     j["parts"] = children;
   }
@@ -147,10 +147,10 @@ nlohmann::json describe_entity(const io::Source& src, const mime::Entity& e) {
 
 }  // namespace
 
-nlohmann::json inspect(const io::Source& src) {
-  if (auto der = raw_cms(src)) return nlohmann::json{{"format", "cms"}, {"cms", describe_cms(*der)}};
+nlohmann::ordered_json inspect(const io::Source& src) {
+  if (auto der = raw_cms(src)) return nlohmann::ordered_json{{"format", "cms"}, {"cms", describe_cms(*der)}};
   const mime::Entity root = mime::parse_message(src);
-  nlohmann::json j{{"format", "mime"}};
+  nlohmann::ordered_json j{{"format", "mime"}};
   for (const char* name : {"From", "Sender", "To", "Subject", "Date"}) {
     if (const mime::Field* f = root.headers.find(name)) j["headers"][name] = f->value;
   }

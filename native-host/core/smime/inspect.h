@@ -12,7 +12,7 @@
 
 namespace inkan::smime {
 
-nlohmann::json inspect(const io::Source& src);
+nlohmann::ordered_json inspect(const io::Source& src);
 
 /** A signer's certificate and advertised capabilities, taken from signed mail or a .p7s. */
 struct Harvest {
