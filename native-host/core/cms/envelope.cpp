@@ -1,6 +1,7 @@
 #include "cms/envelope.h"
 
 #include "cms/ber.h"
+#include "cms/envelope_stream.h"
 #include "error.h"
 #include "ossl/bio_bridge.h"
 #include "ossl/error_queue.h"
@@ -160,11 +161,14 @@ void encrypt(const std::vector<Recipient>& recipients, const EncryptionPlan& pla
 }
 
 std::string content_type_name(std::string_view der) {
-  const auto ci = ber::read(der);
-  if (!ci || !ci->constructed || ci->tag != 16) return {};
-  ber::Children children(*ci);
-  const auto type = children.next();
-  if (!type || type->tag != 6) return {};
+  // Only the ContentInfo header and its first field are needed, so a prefix of the data will do.
+  if (der.size() < 2 || static_cast<unsigned char>(der[0]) != 0x30) return {};
+  std::size_t pos = 2;
+  const auto len0 = static_cast<unsigned char>(der[1]);
+  if (len0 > 0x80) pos += len0 & 0x7F;
+  if (len0 == 0xFF || pos >= der.size()) return {};
+  const auto type = ber::read(der.substr(pos));
+  if (!type || type->tag != 6 || type->tag_class != 0) return {};
   const std::string oid = ber::oid_text(type->content);
   if (oid == kOidSigned) return "signed-data";
   if (oid == kOidEnveloped) return "enveloped-data";
@@ -196,28 +200,11 @@ std::string content_cipher_name(std::string_view der) {
   return {};
 }
 
-DecryptResult decrypt(std::string_view cms_der, const std::vector<const keys::Credentials*>& keys) {
-  ossl::ensure_initialized();
-  ossl::ClearErrorsOnExit clear;
-  const std::string type = content_type_name(cms_der);
-  if (type != "enveloped-data" && type != "auth-enveloped-data") {
-    throw Error(type.empty() ? Errc::cms_malformed : Errc::not_encrypted, type);
-  }
-  ossl::BioPtr in(BIO_new_mem_buf(cms_der.data(), static_cast<int>(cms_der.size())));
-  ossl::CmsPtr cms(d2i_CMS_bio(in.get(), nullptr));
-  if (!cms) ossl::throw_last(Errc::cms_malformed);
-
-  DecryptResult result;
-  result.content_cipher = content_cipher_name(cms_der);
-  result.authenticated = type == "auth-enveloped-data";
-
-  bool matched = false;
+void select_recipient_key(CMS_ContentInfo* cms, const std::vector<const keys::Credentials*>& keys) {
   for (const keys::Credentials* k : keys) {
-    // Passing the certificate makes OpenSSL pick only the matching RecipientInfo.
-    if (CMS_decrypt_set1_pkey_and_peer(cms.get(), k->key.get(), k->cert.get(), nullptr) == 1) {
-      matched = true;
-      break;
-    }
+    // Passing the certificate makes OpenSSL try only the matching RecipientInfo, and
+    // a padding failure then surfaces as a decryption failure, not as a guess.
+    if (CMS_decrypt_set1_pkey_and_peer(cms, k->key.get(), k->cert.get(), nullptr) == 1) return;
     const unsigned long err = ERR_peek_last_error();
     if (ERR_GET_LIB(err) == ERR_LIB_CMS && ERR_GET_REASON(err) == CMS_R_NO_MATCHING_RECIPIENT) {
       ERR_clear_error();
@@ -229,23 +216,21 @@ DecryptResult decrypt(std::string_view cms_der, const std::vector<const keys::Cr
     }
     ossl::throw_last(Errc::decrypt_failed, "recipient key");
   }
-  if (!matched) throw Error(Errc::no_matching_recipient);
+  throw Error(Errc::no_matching_recipient);
+}
 
-  // Plaintext goes to a private file first: CMS_decrypt writes as it goes, and a
-  // padding or tag failure is only known at the end.
-  io::SpoolSink spool;
-  ossl::BioPtr out = ossl::sink_bio(spool);
-  if (CMS_decrypt(cms.get(), nullptr, nullptr, nullptr, out.get(), CMS_BINARY) != 1) {
-    const unsigned long err = ERR_peek_last_error();
-    if (ERR_GET_REASON(err) == CMS_R_UNKNOWN_CIPHER || ERR_GET_REASON(err) == ERR_R_UNSUPPORTED ||
-        ERR_GET_REASON(err) == EVP_R_UNSUPPORTED_CIPHER) {
-      ossl::throw_last(Errc::unsupported_algorithm, result.content_cipher);
-    }
-    ossl::throw_last(Errc::decrypt_failed);
+void throw_decrypt_error(const std::string& cipher) {
+  const unsigned long err = ERR_peek_last_error();
+  if (ERR_GET_REASON(err) == CMS_R_UNKNOWN_CIPHER || ERR_GET_REASON(err) == ERR_R_UNSUPPORTED ||
+      ERR_GET_REASON(err) == EVP_R_UNSUPPORTED_CIPHER) {
+    ossl::throw_last(Errc::unsupported_algorithm, cipher);
   }
-  out.reset();
-  result.plaintext = spool.to_source();
-  return result;
+  ossl::throw_last(Errc::decrypt_failed);
+}
+
+DecryptResult decrypt(std::string_view cms_der, const std::vector<const keys::Credentials*>& keys) {
+  const io::ViewSource src(cms_der);
+  return decrypt_stream(src, keys);
 }
 
 }  // namespace inkan::cms

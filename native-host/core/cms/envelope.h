@@ -54,6 +54,12 @@ struct DecryptResult {
  */
 DecryptResult decrypt(std::string_view cms_der, const std::vector<const keys::Credentials*>& keys);
 
+/** Sets the first of `keys` that is a recipient; throws NO_MATCHING_RECIPIENT if none is. */
+void select_recipient_key(CMS_ContentInfo* cms, const std::vector<const keys::Credentials*>& keys);
+
+/** Throws the right error after a failed CMS_decrypt (UNSUPPORTED_ALGORITHM or DECRYPT_FAILED). */
+[[noreturn]] void throw_decrypt_error(const std::string& cipher);
+
 /** "enveloped-data", "auth-enveloped-data", "signed-data", ... for a CMS blob; "" if unknown. */
 std::string content_type_name(std::string_view cms_der);
 

@@ -1,6 +1,7 @@
 #include "smime/analyse.h"
 
 #include "cms/envelope.h"
+#include "cms/envelope_stream.h"
 #include "error.h"
 #include "mime/address.h"
 #include "mime/codec.h"
@@ -78,10 +79,10 @@ public:
     entity(src, root, /*outermost=*/true, /*inside_encryption=*/false, 0);
   }
 
-  void bare_cms(const std::string& der) {
-    const std::string type = cms::content_type_name(der);
+  void bare_cms(const io::Source& cms_src) {
+    const std::string type = cms::content_type_name(io::read_range(cms_src, 0, std::min<std::uint64_t>(cms_src.size(), 4096), 4096));
     if (type == "enveloped-data" || type == "auth-enveloped-data") {
-      auto plain = decrypt(der);
+      auto plain = decrypt(cms_src);
       const auto* p = plain.get();
       m_out.owned.push_back(std::move(plain));
       // A bare CMS has no MIME around it: its content is the payload as such.
@@ -90,6 +91,7 @@ public:
       return;
     }
     if (type != "signed-data") throw Error(type.empty() ? Errc::cms_malformed : Errc::cms_unsupported, type);
+    const std::string der = io::read_range(cms_src, 0, cms_src.size(), kMaxCmsBytes);
     const auto econtent = encapsulated_content(der);
     if (econtent) {
       auto src = std::make_shared<io::MemorySource>(*econtent);
@@ -145,9 +147,9 @@ private:
     m_cms = std::move(cms);
   }
 
-  std::shared_ptr<io::Source> decrypt(const std::string& der) {
+  std::shared_ptr<io::Source> decrypt(const io::Source& der) {
     if (m_options.keys.empty()) throw Error(Errc::no_matching_recipient, "no decryption key was given");
-    cms::DecryptResult r = cms::decrypt(der, m_options.keys);
+    cms::DecryptResult r = cms::decrypt_stream(der, m_options.keys);
     m_out.verdict.encrypted = true;
     m_out.verdict.content_cipher = r.content_cipher;
     m_out.verdict.layers.emplace_back("encrypted");
@@ -170,7 +172,8 @@ private:
         m_out.content = {&src, e.whole};
         return;
       }
-      auto plain = decrypt(layer.cms_der);
+      const auto body = decoded_body_source(src, e);
+      auto plain = decrypt(*body);
       const io::Source& p = *plain;
       m_out.owned.push_back(std::move(plain));
       const mime::Entity inner = mime::parse_message(p);
@@ -320,7 +323,7 @@ Analysis analyse(const io::Source& src, const AnalyseOptions& options) {
   Analysis out;
   out.verdict.checked_at = options.at;
   Analyser a(options, out);
-  if (auto der = raw_cms(src)) {
+  if (const auto der = raw_cms_source(src)) {
     a.bare_cms(*der);
   } else {
     a.message(src);
@@ -338,20 +341,20 @@ Analysis analyse(const io::Source& src, const AnalyseOptions& options) {
 
 DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys) {
   DecryptedMessage out;
-  const auto run = [&](const std::string& der) {
-    cms::DecryptResult r = cms::decrypt(der, keys);
+  const auto run = [&](const io::Source& der) {
+    cms::DecryptResult r = cms::decrypt_stream(der, keys);
     out.plaintext = std::shared_ptr<io::Source>(std::move(r.plaintext));
     out.content_cipher = r.content_cipher;
     out.authenticated = r.authenticated;
   };
-  if (auto der = raw_cms(src)) {
+  if (const auto der = raw_cms_source(src)) {
     run(*der);
     return out;
   }
   const mime::Entity root = mime::parse_message(src);
   const Layer layer = classify(src, root);
   if (layer.is_encryption()) {
-    run(layer.cms_der);
+    run(*decoded_body_source(src, root));
     return out;
   }
   if (layer.is_signature()) {
@@ -367,10 +370,11 @@ DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const 
       }
     }
     if (inner != nullptr) {
-      const Layer next = classify(inner_src ? *inner_src : src, *inner);
+      const io::Source& isrc = inner_src ? *inner_src : src;
+      const Layer next = classify(isrc, *inner);
       if (next.is_encryption()) {
         out.warnings.emplace_back("outer-signature-ignored");
-        run(next.cms_der);
+        run(*decoded_body_source(isrc, *inner));
         return out;
       }
     }

@@ -1,6 +1,7 @@
 #include "smime/inspect.h"
 
 #include "cms/envelope.h"
+#include "cms/envelope_stream.h"
 #include "cms/verify.h"
 #include "error.h"
 #include "mime/codec.h"
@@ -118,6 +119,19 @@ nlohmann::ordered_json describe_cms(const std::string& der) {
   return j;
 }
 
+// Encrypted bodies are described from their header alone: the ciphertext is never read.
+nlohmann::ordered_json describe_envelope(const io::Source& der) {
+  nlohmann::ordered_json j;
+  try {
+    const cms::EnvelopeLayout layout = cms::scan_envelope(der);
+    j = describe_cms(layout.header_der);
+    j["cms_bytes"] = der.size();
+  } catch (const Error& e) {
+    j["problem"] = std::string(code_string(e.code()));
+  }
+  return j;
+}
+
 nlohmann::ordered_json describe_entity(const io::Source& src, const mime::Entity& e) {
   nlohmann::ordered_json j{
       {"part", e.part_number.empty() ? "root" : e.part_number},
@@ -131,7 +145,11 @@ nlohmann::ordered_json describe_entity(const io::Source& src, const mime::Entity
     const Layer layer = classify(src, e);
     if (layer.kind != LayerKind::none) {
       j["smime"] = layer.kind == LayerKind::detached_signature ? "detached-signature" : "cms";
-      if (!layer.cms_der.empty()) j["cms"] = describe_cms(layer.cms_der);
+      if (!layer.cms_der.empty()) {
+        j["cms"] = describe_cms(layer.cms_der);
+      } else if (layer.is_encryption()) {
+        j["cms"] = describe_envelope(*decoded_body_source(src, e));
+      }
       if (!layer.problem.empty()) j["problem"] = layer.problem;
     }
   } catch (const Error& err) {
@@ -148,7 +166,15 @@ nlohmann::ordered_json describe_entity(const io::Source& src, const mime::Entity
 }  // namespace
 
 nlohmann::ordered_json inspect(const io::Source& src) {
-  if (auto der = raw_cms(src)) return nlohmann::ordered_json{{"format", "cms"}, {"cms", describe_cms(*der)}};
+  if (const auto der = raw_cms_source(src)) {
+    const std::string head = io::read_range(*der, 0, std::min<std::uint64_t>(der->size(), 4096), 4096);
+    const std::string type = cms::content_type_name(head);
+    if (type == "enveloped-data" || type == "auth-enveloped-data") {
+      return nlohmann::ordered_json{{"format", "cms"}, {"cms", describe_envelope(*der)}};
+    }
+    return nlohmann::ordered_json{{"format", "cms"},
+                                  {"cms", describe_cms(io::read_range(*der, 0, der->size(), kMaxCmsBytes))}};
+  }
   const mime::Entity root = mime::parse_message(src);
   nlohmann::ordered_json j{{"format", "mime"}};
   for (const char* name : {"From", "Sender", "To", "Subject", "Date"}) {

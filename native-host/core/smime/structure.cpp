@@ -3,6 +3,7 @@
 #include "cms/envelope.h"
 #include "cms/verify.h"
 #include "error.h"
+#include "io/sink.h"
 #include "mime/codec.h"
 #include "mime/line_reader.h"
 #include "ossl/error_queue.h"
@@ -60,6 +61,7 @@ std::string decoded_body(const io::Source& src, const mime::Entity& e, std::uint
 
 Layer classify(const io::Source& src, const mime::Entity& e) {
   Layer layer;
+  layer.entity = &e;
   if (is_smime_multipart_signed(e)) {
     layer.kind = LayerKind::detached_signature;
     if (e.children.size() < 2) {
@@ -74,28 +76,82 @@ Layer classify(const io::Source& src, const mime::Entity& e) {
   }
   if (is_pkcs7_mime(e)) {
     layer.kind = LayerKind::cms;
-    layer.cms_der = decoded_body(src, e, kMaxCmsBytes);
-    layer.cms_type = cms::content_type_name(layer.cms_der);
-    if (layer.cms_type.empty()) layer.problem = "the body is not CMS";
+    // The type is in the first bytes; encrypted bodies (which can be huge) are decoded later, to disk.
+    mime::Entity head = e;
+    head.body.end = std::min(e.body.end, e.body.begin + 4096);
+    layer.cms_type = cms::content_type_name(decoded_body(src, head, kMaxCmsBytes));
+    if (layer.cms_type.empty()) {
+      layer.problem = "the body is not CMS";
+    } else if (!layer.is_encryption()) {
+      layer.cms_der = decoded_body(src, e, kMaxCmsBytes);
+    }
   }
   return layer;
 }
 
-std::optional<std::string> raw_cms(const io::Source& src) {
+std::unique_ptr<io::Source> decoded_body_source(const io::Source& src, const mime::Entity& e) {
+  io::SpoolSink spool;
+  std::string buf;
+  const auto drain = [&] {
+    spool.write(buf);
+    buf.clear();
+  };
+  if (e.transfer_encoding == "base64") {
+    mime::Base64Decoder dec;
+    mime::for_each_chunk(src, e.body, [&](std::string_view chunk) {
+      dec.update(chunk, buf);
+      drain();
+    });
+  } else if (e.transfer_encoding == "quoted-printable") {
+    mime::QpDecoder dec;
+    mime::for_each_chunk(src, e.body, [&](std::string_view chunk) {
+      dec.update(chunk, buf);
+      drain();
+    });
+    dec.finish(buf);
+    drain();
+  } else {
+    mime::for_each_chunk(src, e.body, [&](std::string_view chunk) { spool.write(chunk); });
+  }
+  return spool.to_source();
+}
+
+RawCms raw_cms_kind(const io::Source& src) {
   char head[16] = {};
   const std::size_t n = src.read_at(0, {head, sizeof head});
   if (n >= 2 && static_cast<unsigned char>(head[0]) == 0x30 &&
       (static_cast<unsigned char>(head[1]) == 0x80 || (static_cast<unsigned char>(head[1]) & 0x80) != 0)) {
-    return io::read_range(src, 0, src.size(), kMaxCmsBytes);
+    return RawCms::der;
   }
-  if (n >= 10 && std::string_view(head, 10) == "-----BEGIN") {
-    const std::string text = io::read_range(src, 0, src.size(), kMaxCmsBytes);
-    const auto body = text.find('\n');
-    const auto end = text.find("-----END");
-    if (body == std::string::npos || end == std::string::npos || end < body) return std::nullopt;
-    return mime::base64_decode(std::string_view(text).substr(body + 1, end - body - 1));
+  if (n >= 10 && std::string_view(head, 10) == "-----BEGIN") return RawCms::pem;
+  return RawCms::none;
+}
+
+std::shared_ptr<const io::Source> raw_cms_source(const io::Source& src) {
+  switch (raw_cms_kind(src)) {
+    case RawCms::der:
+      return std::shared_ptr<const io::Source>(&src, [](const io::Source*) {});  // not owned
+    case RawCms::pem: {
+      mime::Entity whole;  // the PEM text between its markers is base64
+      whole.transfer_encoding = "base64";
+      const std::string head = io::read_range(src, 0, std::min<std::uint64_t>(src.size(), 256), 256);
+      const auto nl = head.find('\n');
+      std::uint64_t end = src.size();
+      const std::string tail = io::read_range(src, src.size() > 256 ? src.size() - 256 : 0, src.size(), 256);
+      const auto marker = tail.rfind("-----END");
+      if (marker != std::string::npos) end = src.size() - (tail.size() - marker);
+      whole.body = {nl == std::string::npos ? 0 : nl + 1, end};
+      return decoded_body_source(src, whole);
+    }
+    case RawCms::none: break;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<std::string> raw_cms(const io::Source& src) {
+  const auto der = raw_cms_source(src);
+  if (!der) return std::nullopt;
+  return io::read_range(*der, 0, der->size(), kMaxCmsBytes);
 }
 
 std::optional<std::string> encapsulated_content(std::string_view signed_data_der) {

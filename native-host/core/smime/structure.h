@@ -23,7 +23,8 @@ enum class LayerKind {
 
 struct Layer {
   LayerKind kind = LayerKind::none;
-  std::string cms_der;   ///< decoded CMS: the signature part, or the pkcs7-mime body
+  const mime::Entity* entity = nullptr;  ///< the entity classified
+  std::string cms_der;   ///< decoded CMS of signatures (encrypted bodies stay on disk, see decoded_body_source)
   std::string cms_type;  ///< "signed-data", "enveloped-data", "auth-enveloped-data", ... ("" if unreadable)
   const mime::Entity* signed_part = nullptr;  ///< detached: the first child
   std::string problem;   ///< why the layer is malformed, if it is
@@ -45,7 +46,18 @@ Layer classify(const io::Source& src, const mime::Entity& e);
 /** The body of an entity with its transfer encoding removed (bounded by max_bytes). */
 std::string decoded_body(const io::Source& src, const mime::Entity& e, std::uint64_t max_bytes);
 
-/** If the input is a bare CMS object (DER, or PEM "PKCS7"/"CMS"), its DER. */
+/** The body of an entity with its transfer encoding removed, in a private temporary file. */
+std::unique_ptr<io::Source> decoded_body_source(const io::Source& src, const mime::Entity& e);
+
+enum class RawCms { none, der, pem };
+
+/** Whether the input is a bare CMS object rather than a MIME message. */
+RawCms raw_cms_kind(const io::Source& src);
+
+/** The DER of a bare CMS object: the input itself for DER, decoded to a temporary file for PEM. */
+std::shared_ptr<const io::Source> raw_cms_source(const io::Source& src);
+
+/** If the input is a bare CMS object (DER, or PEM "PKCS7"/"CMS"), its DER in memory (bounded). */
 std::optional<std::string> raw_cms(const io::Source& src);
 
 /** The encapsulated content of an opaque SignedData, if present. */

@@ -1,0 +1,283 @@
+#include "cms/envelope_stream.h"
+
+#include "cms/ber.h"
+#include "error.h"
+#include "io/sink.h"
+#include "ossl/bio_bridge.h"
+#include "ossl/error_queue.h"
+#include "ossl/library.h"
+
+#include <openssl/cms.h>
+#include <openssl/err.h>
+
+#include <vector>
+
+namespace inkan::cms {
+namespace {
+
+constexpr std::uint64_t kMaxField = 16ULL << 20;  // recipient infos, attributes: small by nature
+constexpr int kMaxDepth = 32;
+
+struct Header {
+  std::uint64_t begin = 0;
+  std::uint64_t content = 0;  ///< first content byte
+  std::uint64_t end = 0;      ///< after the TLV (after end-of-contents when indefinite)
+  unsigned tag_class = 0;
+  bool constructed = false;
+  std::uint32_t tag = 0;
+  bool indefinite = false;
+};
+
+[[noreturn]] void malformed(const char* what) { throw Error(Errc::cms_malformed, what); }
+
+// Reads TLV headers straight from the Source; contents are skipped by offset.
+class Reader {
+public:
+  explicit Reader(const io::Source& src) : m_src(src) {}
+
+  Header header_at(std::uint64_t pos, std::uint64_t limit) const {
+    unsigned char buf[16] = {};
+    const auto avail = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, limit > pos ? limit - pos : 0));
+    const std::size_t n = m_src.read_at(pos, {reinterpret_cast<char*>(buf), avail});
+    if (n < 2) malformed("truncated");
+    Header h;
+    h.begin = pos;
+    std::size_t i = 0;
+    h.tag_class = buf[i] >> 6;
+    h.constructed = (buf[i] & 0x20) != 0;
+    h.tag = buf[i] & 0x1F;
+    ++i;
+    if (h.tag == 0x1F) {
+      h.tag = 0;
+      for (int k = 0;; ++k) {
+        if (i >= n || k > 4) malformed("bad tag");
+        h.tag = (h.tag << 7) | (buf[i] & 0x7F);
+        if ((buf[i++] & 0x80) == 0) break;
+      }
+    }
+    if (i >= n) malformed("truncated");
+    const unsigned char len0 = buf[i++];
+    std::uint64_t length = 0;
+    if (len0 == 0x80) {
+      if (!h.constructed) malformed("indefinite primitive");
+      h.indefinite = true;
+    } else if (len0 & 0x80) {
+      const std::size_t k = len0 & 0x7F;
+      if (k > 8 || i + k > n) malformed("bad length");
+      for (std::size_t j = 0; j < k; ++j) length = (length << 8) | buf[i++];
+    } else {
+      length = len0;
+    }
+    h.content = pos + i;
+    if (!h.indefinite) {
+      if (length > limit - h.content) malformed("length beyond the data");
+      h.end = h.content + length;
+    }
+    return h;
+  }
+
+  /** A full header: for indefinite lengths, walks the children to find the end. */
+  Header tlv_at(std::uint64_t pos, std::uint64_t limit, int depth = 0) const {
+    if (depth > kMaxDepth) malformed("nested too deeply");
+    Header h = header_at(pos, limit);
+    if (!h.indefinite) return h;
+    std::uint64_t p = h.content;
+    for (;;) {
+      if (is_end_of_contents(p, limit)) {
+        h.end = p + 2;
+        return h;
+      }
+      p = tlv_at(p, limit, depth + 1).end;
+    }
+  }
+
+  bool is_end_of_contents(std::uint64_t pos, std::uint64_t limit) const {
+    char eoc[2] = {1, 1};
+    if (limit - pos < 2 || m_src.read_at(pos, {eoc, 2}) != 2) malformed("truncated");
+    return eoc[0] == 0 && eoc[1] == 0;
+  }
+
+  std::string bytes(const Header& h) const {
+    if (h.end - h.begin > kMaxField) throw Error(Errc::input_too_large, "CMS field");
+    return io::read_range(m_src, h.begin, h.end, kMaxField);
+  }
+
+  /** The end of a constructed header's children (before the end-of-contents). */
+  std::uint64_t children_end(const Header& h) const { return h.indefinite ? h.end - 2 : h.end; }
+
+private:
+  const io::Source& m_src;
+};
+
+std::string der_length(std::size_t n) {
+  std::string out;
+  if (n < 128) return std::string(1, static_cast<char>(n));
+  while (n > 0) {
+    out.insert(out.begin(), static_cast<char>(n & 0xFF));
+    n >>= 8;
+  }
+  return std::string(1, static_cast<char>(0x80 | out.size())) + out;
+}
+
+std::string tlv(unsigned char tag, const std::string& content) {
+  return std::string(1, static_cast<char>(tag)) + der_length(content.size()) + content;
+}
+
+// Pulls the ciphertext out of encryptedContent: one primitive [0], or a
+// constructed [0] of (possibly nested) OCTET STRING pieces, BER or DER.
+class CiphertextPuller {
+public:
+  CiphertextPuller(const io::Source& src, const Reader& reader, std::uint64_t begin, std::uint64_t limit)
+      : m_src(src), m_reader(reader), m_limit(limit) {
+    const Header h = reader.header_at(begin, limit);
+    if (h.constructed) {
+      m_stack.push_back(Frame{h.content, h.indefinite ? 0 : h.end, h.indefinite});
+    } else {
+      m_pos = h.content;
+      m_chunk_end = h.end;
+    }
+  }
+
+  std::size_t pull(char* out, std::size_t capacity) {
+    while (m_pos >= m_chunk_end) {
+      if (!next_chunk()) return 0;
+    }
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, m_chunk_end - m_pos));
+    const std::size_t got = m_src.read_at(m_pos, {out, n});
+    m_pos += got;
+    return got;
+  }
+
+private:
+  struct Frame {
+    std::uint64_t pos;
+    std::uint64_t end;  // 0 when indefinite
+    bool indefinite;
+  };
+
+  bool next_chunk() {
+    while (!m_stack.empty()) {
+      Frame& f = m_stack.back();
+      if (!f.indefinite && f.pos >= f.end) {
+        m_stack.pop_back();
+        continue;
+      }
+      if (f.indefinite && m_reader.is_end_of_contents(f.pos, m_limit)) {
+        const std::uint64_t after = f.pos + 2;
+        m_stack.pop_back();
+        if (!m_stack.empty()) m_stack.back().pos = after;
+        continue;
+      }
+      const Header h = m_reader.header_at(f.pos, f.indefinite ? m_limit : f.end);
+      if (h.tag_class != 0 || h.tag != 4) malformed("encrypted content is not OCTET STRING pieces");
+      if (h.constructed) {
+        if (m_stack.size() > kMaxDepth) malformed("nested too deeply");
+        f.pos = h.indefinite ? f.pos : h.end;  // definite: skip over it once consumed
+        m_stack.push_back(Frame{h.content, h.indefinite ? 0 : h.end, h.indefinite});
+        continue;
+      }
+      f.pos = h.end;
+      m_pos = h.content;
+      m_chunk_end = h.end;
+      return true;
+    }
+    return false;
+  }
+
+  const io::Source& m_src;
+  const Reader& m_reader;
+  std::uint64_t m_limit;
+  std::vector<Frame> m_stack;
+  std::uint64_t m_pos = 0;
+  std::uint64_t m_chunk_end = 0;
+};
+
+}  // namespace
+
+EnvelopeLayout scan_envelope(const io::Source& der) {
+  const Reader r(der);
+  const std::uint64_t limit = der.size();
+  const Header ci = r.header_at(0, limit);
+  if (ci.tag_class != 0 || ci.tag != 16 || !ci.constructed) malformed("not a ContentInfo");
+  const std::uint64_t ci_end = ci.indefinite ? limit : ci.end;
+  const Header oid = r.header_at(ci.content, ci_end);
+  if (oid.tag != 6 || oid.constructed) malformed("no content type");
+  const std::string oid_bytes = r.bytes(oid);
+  EnvelopeLayout layout;
+  const std::string type_text = ber::oid_text(std::string_view(oid_bytes).substr(oid.content - oid.begin));
+  if (type_text == "1.2.840.113549.1.7.3") layout.type = "enveloped-data";
+  else if (type_text == "1.2.840.113549.1.9.16.1.23") layout.type = "auth-enveloped-data";
+  else throw Error(Errc::not_encrypted, type_text);
+
+  const Header wrapper = r.header_at(oid.end, ci_end);
+  if (wrapper.tag_class != 2 || wrapper.tag != 0 || !wrapper.constructed) malformed("no content");
+  const Header env = r.header_at(wrapper.content, wrapper.indefinite ? ci_end : wrapper.end);
+  if (env.tag != 16 || !env.constructed) malformed("not an EnvelopedData");
+  const std::uint64_t env_limit = env.indefinite ? (wrapper.indefinite ? ci_end : wrapper.end) : env.end;
+
+  // Copy every field but the encrypted content, which stays where it is.
+  std::string fields;
+  bool seen_set = false;
+  bool seen_content_info = false;
+  std::uint64_t pos = env.content;
+  for (;;) {
+    if (env.indefinite ? r.is_end_of_contents(pos, env_limit) : pos >= env.end) break;
+    const Header f = r.tlv_at(pos, env_limit);
+    if (!seen_content_info && seen_set && f.tag_class == 0 && f.tag == 16) {
+      // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }
+      seen_content_info = true;
+      const Header ctype = r.tlv_at(f.content, f.end);
+      const Header alg = r.tlv_at(ctype.end, f.end);
+      const std::string alg_bytes = r.bytes(alg);
+      fields += tlv(0x30, r.bytes(ctype) + alg_bytes);
+      const auto alg_tlv = ber::read(alg_bytes);
+      if (alg_tlv) {
+        ber::Children children(*alg_tlv);
+        if (const auto alg_oid = children.next(); alg_oid && alg_oid->tag == 6) {
+          layout.content_cipher = ber::oid_text(alg_oid->content);
+        }
+      }
+      if (alg.end < r.children_end(f)) {
+        const Header content = r.header_at(alg.end, f.end);
+        if (content.tag_class == 2 && content.tag == 0) layout.content_begin = content.begin;
+      }
+    } else {
+      if (f.tag_class == 0 && f.tag == 17) seen_set = true;  // recipientInfos
+      fields += r.bytes(f);
+    }
+    pos = f.end;
+  }
+  if (!seen_content_info) malformed("no encrypted content info");
+  layout.header_der = tlv(0x30, oid_bytes + tlv(0xA0, tlv(0x30, fields)));
+  return layout;
+}
+
+DecryptResult decrypt_stream(const io::Source& der, const std::vector<const keys::Credentials*>& keys) {
+  ossl::ensure_initialized();
+  ossl::ClearErrorsOnExit clear;
+  const EnvelopeLayout layout = scan_envelope(der);
+  if (layout.content_begin == 0) throw Error(Errc::cms_unsupported, "the encrypted content is detached");
+  ossl::BioPtr hdr(BIO_new_mem_buf(layout.header_der.data(), static_cast<int>(layout.header_der.size())));
+  ossl::CmsPtr cms(d2i_CMS_bio(hdr.get(), nullptr));
+  if (!cms) ossl::throw_last(Errc::cms_malformed);
+
+  DecryptResult result;
+  result.content_cipher = content_cipher_name(layout.header_der);
+  result.authenticated = layout.type == "auth-enveloped-data";
+  select_recipient_key(cms.get(), keys);
+
+  const Reader reader(der);
+  CiphertextPuller puller(der, reader, layout.content_begin, der.size());
+  ossl::BioPtr ciphertext = ossl::pull_bio([&puller](char* buf, std::size_t n) { return puller.pull(buf, n); });
+  // Plaintext goes to a private file first: a padding or tag failure is only known at the end.
+  io::SpoolSink spool;
+  ossl::BioPtr out = ossl::sink_bio(spool);
+  if (CMS_decrypt(cms.get(), nullptr, nullptr, ciphertext.get(), out.get(), CMS_BINARY) != 1) {
+    throw_decrypt_error(result.content_cipher);
+  }
+  out.reset();
+  result.plaintext = spool.to_source();
+  return result;
+}
+
+}  // namespace inkan::cms
