@@ -1,6 +1,5 @@
 #include "commands.h"
 #include "io/sink.h"
-#include "mime/line_reader.h"
 #include "smime/analyse.h"
 #include "text.h"
 
@@ -14,11 +13,9 @@ int run_decrypt(const std::vector<std::string>& argv, const Context& ctx) {
   const Args args(argv, specs);
   const keys::Credentials creds = load_key(args);
   const auto input = io::open_input(args.input());
-  const smime::DecryptedMessage result = smime::decrypt_message(*input, {&creds});
-  // Only a complete, successful decryption reaches the output (Output commits at the end).
+  // io::Output shows nothing until commit(): a failure midway leaves no plaintext behind.
   io::Output out(args.value("--output").value_or("-"));
-  mime::for_each_chunk(*result.plaintext, {0, result.plaintext->size()},
-                       [&](std::string_view chunk) { out.sink().write(chunk); });
+  const smime::DecryptedMessage result = smime::decrypt_message_into(*input, {&creds}, out.sink());
   out.commit();
   for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;
   return kExitOk;

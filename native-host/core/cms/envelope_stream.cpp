@@ -252,7 +252,8 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
   return layout;
 }
 
-DecryptResult decrypt_stream(const io::Source& der, const std::vector<const keys::Credentials*>& keys) {
+DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const keys::Credentials*>& keys,
+                                  io::Sink& plaintext) {
   ossl::ensure_initialized();
   ossl::ClearErrorsOnExit clear;
   const EnvelopeLayout layout = scan_envelope(der);
@@ -269,13 +270,17 @@ DecryptResult decrypt_stream(const io::Source& der, const std::vector<const keys
   const Reader reader(der);
   CiphertextPuller puller(der, reader, layout.content_begin, der.size());
   ossl::BioPtr ciphertext = ossl::pull_bio([&puller](char* buf, std::size_t n) { return puller.pull(buf, n); });
-  // Plaintext goes to a private file first: a padding or tag failure is only known at the end.
-  io::SpoolSink spool;
-  ossl::BioPtr out = ossl::sink_bio(spool);
+  ossl::BioPtr out = ossl::sink_bio(plaintext);
   if (CMS_decrypt(cms.get(), nullptr, nullptr, ciphertext.get(), out.get(), CMS_BINARY) != 1) {
     throw_decrypt_error(result.content_cipher);
   }
-  out.reset();
+  return result;
+}
+
+DecryptResult decrypt_stream(const io::Source& der, const std::vector<const keys::Credentials*>& keys) {
+  // Plaintext goes to a private file first: a padding or tag failure is only known at the end.
+  io::SpoolSink spool;
+  DecryptResult result = decrypt_stream_into(der, keys, spool);
   result.plaintext = spool.to_source();
   return result;
 }

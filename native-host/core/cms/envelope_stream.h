@@ -25,4 +25,12 @@ EnvelopeLayout scan_envelope(const io::Source& der);
 /** Decrypts an (Auth)EnvelopedData stored in `der` (DER or BER), streaming the ciphertext. */
 DecryptResult decrypt_stream(const io::Source& der, const std::vector<const keys::Credentials*>& keys);
 
+/**
+ * The same, writing the plaintext into `out` as it is decrypted. Only for sinks
+ * that stay invisible until the caller commits them (io::Output, a spool):
+ * on failure `out` holds partial plaintext that must be thrown away.
+ */
+DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const keys::Credentials*>& keys,
+                                  io::Sink& out);
+
 }  // namespace inkan::cms

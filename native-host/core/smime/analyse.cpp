@@ -339,23 +339,21 @@ Analysis analyse(const io::Source& src, const AnalyseOptions& options) {
   return out;
 }
 
-DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys) {
-  DecryptedMessage out;
-  const auto run = [&](const io::Source& der) {
-    cms::DecryptResult r = cms::decrypt_stream(der, keys);
-    out.plaintext = std::shared_ptr<io::Source>(std::move(r.plaintext));
-    out.content_cipher = r.content_cipher;
-    out.authenticated = r.authenticated;
-  };
+namespace {
+
+// Finds the message's decryptable layer (root, or directly inside a root signature)
+// and hands its DER to `run`.
+template <typename Run>
+void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run) {
   if (const auto der = raw_cms_source(src)) {
     run(*der);
-    return out;
+    return;
   }
   const mime::Entity root = mime::parse_message(src);
   const Layer layer = classify(src, root);
   if (layer.is_encryption()) {
     run(*decoded_body_source(src, root));
-    return out;
+    return;
   }
   if (layer.is_signature()) {
     // A signature directly around the encryption layer is ignored, as Thunderbird does.
@@ -375,12 +373,36 @@ DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const 
       if (next.is_encryption()) {
         out.warnings.emplace_back("outer-signature-ignored");
         run(*decoded_body_source(isrc, *inner));
-        return out;
+        return;
       }
     }
   }
   if (!encrypted_parts_below(src, root).empty()) throw Error(Errc::encrypted_part_not_root);
   throw Error(Errc::not_encrypted);
+}
+
+}  // namespace
+
+DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys) {
+  DecryptedMessage out;
+  with_root_envelope(src, out, [&](const io::Source& der) {
+    cms::DecryptResult r = cms::decrypt_stream(der, keys);
+    out.plaintext = std::shared_ptr<io::Source>(std::move(r.plaintext));
+    out.content_cipher = r.content_cipher;
+    out.authenticated = r.authenticated;
+  });
+  return out;
+}
+
+DecryptedMessage decrypt_message_into(const io::Source& src, const std::vector<const keys::Credentials*>& keys,
+                                      io::Sink& sink) {
+  DecryptedMessage out;
+  with_root_envelope(src, out, [&](const io::Source& der) {
+    const cms::DecryptResult r = cms::decrypt_stream_into(der, keys, sink);
+    out.content_cipher = r.content_cipher;
+    out.authenticated = r.authenticated;
+  });
+  return out;
 }
 
 }  // namespace inkan::smime

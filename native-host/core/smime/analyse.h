@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cms/verify.h"
+#include "io/sink.h"
 #include "io/source.h"
 #include "keys/credentials.h"
 #include "verdict.h"
@@ -54,5 +55,13 @@ struct DecryptedMessage {
  * anywhere else are refused with ENCRYPTED_PART_NOT_ROOT.
  */
 DecryptedMessage decrypt_message(const io::Source& src, const std::vector<const keys::Credentials*>& keys);
+
+/**
+ * The same, writing the decrypted entity straight into `out` (no plaintext field
+ * in the result). `out` must stay invisible until the caller commits it: on
+ * failure it holds partial plaintext (io::Output is such a sink).
+ */
+DecryptedMessage decrypt_message_into(const io::Source& src, const std::vector<const keys::Credentials*>& keys,
+                                      io::Sink& out);
 
 }  // namespace inkan::smime

@@ -212,9 +212,10 @@ void Canonicalizer::write_entity(const mime::Entity& e) {
 }
 
 void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
-  const BodyScan s = scan(m_src, e.body);
-  if (e.type.type == "message" && !s.clean() && e.transfer_encoding != "base64" &&
-      e.transfer_encoding != "quoted-printable") {
+  // Already-encoded bodies are 7-bit by construction: no need to read them twice.
+  const bool encoded = e.transfer_encoding == "base64" || e.transfer_encoding == "quoted-printable";
+  const BodyScan s = encoded ? BodyScan{} : scan(m_src, e.body);
+  if (e.type.type == "message" && !s.clean() && !encoded) {
     // RFC 2046 forbids encoding message/* bodies: make the enclosed message 7-bit instead.
     if (++m_depth > kMaxDepth) throw Error(Errc::mime_too_deep);
     write_headers(e, content_only, "7bit", false);
