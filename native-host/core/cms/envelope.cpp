@@ -129,17 +129,17 @@ EncryptionPlan plan_encryption(const std::vector<Recipient>& recipients, CipherC
   return plan;
 }
 
-void encrypt(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, BIO* in, BIO* out) {
+Encryptor::Encryptor(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, io::Sink& out) {
   ossl::ensure_initialized();
   ossl::ClearErrorsOnExit clear;
   const EVP_CIPHER* cipher = plan.authenticated ? EVP_aes_256_gcm() : EVP_aes_256_cbc();
-  ossl::CmsPtr cms(CMS_encrypt_ex(nullptr, nullptr, cipher, CMS_PARTIAL | CMS_STREAM | CMS_BINARY, nullptr, nullptr));
-  if (!cms) ossl::throw_last(Errc::internal, "CMS_encrypt_ex");
+  m_cms.reset(CMS_encrypt_ex(nullptr, nullptr, cipher, CMS_PARTIAL | CMS_STREAM | CMS_BINARY, nullptr, nullptr));
+  if (!m_cms) ossl::throw_last(Errc::internal, "CMS_encrypt_ex");
   for (std::size_t i = 0; i < recipients.size(); ++i) {
     const Recipient& r = recipients[i];
     const std::string& transport = plan.key_transport.at(i);
     const bool params = transport != "rsa-pkcs1-v1_5";
-    CMS_RecipientInfo* ri = CMS_add1_recipient_cert(cms.get(), r.cert.get(), params ? CMS_KEY_PARAM : 0);
+    CMS_RecipientInfo* ri = CMS_add1_recipient_cert(m_cms.get(), r.cert.get(), params ? CMS_KEY_PARAM : 0);
     if (ri == nullptr) ossl::throw_last(Errc::recipient_cert_unusable, "cannot add recipient");
     if (!params) continue;
     EVP_PKEY_CTX* pctx = CMS_RecipientInfo_get0_pkey_ctx(ri);
@@ -155,9 +155,23 @@ void encrypt(const std::vector<Recipient>& recipients, const EncryptionPlan& pla
       }
     }
   }
-  if (i2d_CMS_bio_stream(out, cms.get(), in, CMS_STREAM | CMS_BINARY) != 1) {
-    ossl::throw_last(Errc::internal, "writing encrypted data");
+  m_out = ossl::sink_bio(out);
+  m_chain = BIO_new_CMS(m_out.get(), m_cms.get());
+  if (m_chain == nullptr) ossl::throw_last(Errc::internal, "starting encryption");
+}
+
+Encryptor::~Encryptor() { ossl::free_chain_above(m_chain, m_out.get()); }
+
+void Encryptor::update(std::string_view content) {
+  if (content.empty()) return;
+  if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
+    ossl::throw_last(Errc::internal, "encrypting");
   }
+}
+
+void Encryptor::finish() {
+  ossl::ClearErrorsOnExit clear;
+  if (BIO_flush(m_chain) != 1) ossl::throw_last(Errc::internal, "finishing encryption");
 }
 
 std::string content_type_name(std::string_view der) {

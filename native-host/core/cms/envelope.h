@@ -5,6 +5,7 @@
 
 #include "cms/attributes.h"
 #include "io/sink.h"
+#include "ossl/handles.h"
 #include "io/source.h"
 #include "keys/credentials.h"
 
@@ -38,8 +39,22 @@ void check_recipient(X509* cert, std::int64_t now);
  */
 EncryptionPlan plan_encryption(const std::vector<Recipient>& recipients, CipherChoice choice);
 
-/** Encrypts the content read from `in`, writing BER to `out` as it goes. */
-void encrypt(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, BIO* in, BIO* out);
+/** Encrypts content pushed in chunks, writing BER to `out` as it goes (constant memory). */
+class Encryptor {
+public:
+  Encryptor(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, io::Sink& out);
+  ~Encryptor();
+  Encryptor(const Encryptor&) = delete;
+  Encryptor& operator=(const Encryptor&) = delete;
+  void update(std::string_view content);
+  /** Completes the structure (padding, tag, end-of-contents octets). */
+  void finish();
+
+private:
+  ossl::CmsPtr m_cms;
+  ossl::BioPtr m_out;
+  BIO* m_chain = nullptr;  // OpenSSL's streaming filters on top of m_out
+};
 
 struct DecryptResult {
   std::string content_cipher;  ///< "aes-256-cbc", "aes-256-gcm", "des-ede3-cbc", ...

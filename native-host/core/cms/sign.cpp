@@ -3,6 +3,7 @@
 #include "cms/attributes.h"
 #include "error.h"
 #include "mime/headers.h"
+#include "ossl/bio_bridge.h"
 #include "ossl/error_queue.h"
 #include "ossl/library.h"
 #include "x509/cert.h"
@@ -97,12 +98,24 @@ std::string DetachedSigner::finish() {
   return std::string(data, static_cast<std::size_t>(len));
 }
 
-void sign_opaque(const keys::Credentials& creds, const SignOptions& options, BIO* in, BIO* out) {
-  ossl::ClearErrorsOnExit clear;
-  ossl::CmsPtr cms = prepare(creds, options, CMS_STREAM);
-  if (i2d_CMS_bio_stream(out, cms.get(), in, CMS_STREAM | CMS_BINARY) != 1) {
-    ossl::throw_last(Errc::internal, "writing signed data");
+OpaqueSigner::OpaqueSigner(const keys::Credentials& creds, const SignOptions& options, io::Sink& out)
+    : m_cms(prepare(creds, options, CMS_STREAM)), m_out(ossl::sink_bio(out)) {
+  m_chain = BIO_new_CMS(m_out.get(), m_cms.get());
+  if (m_chain == nullptr) ossl::throw_last(Errc::internal, "starting the signature");
+}
+
+OpaqueSigner::~OpaqueSigner() { ossl::free_chain_above(m_chain, m_out.get()); }
+
+void OpaqueSigner::update(std::string_view content) {
+  if (content.empty()) return;
+  if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
+    ossl::throw_last(Errc::internal, "signing");
   }
+}
+
+void OpaqueSigner::finish() {
+  ossl::ClearErrorsOnExit clear;
+  if (BIO_flush(m_chain) != 1) ossl::throw_last(Errc::key_load_failed, "signing failed");
 }
 
 const EVP_MD* digest_by_name(std::string_view name) {

@@ -2,6 +2,7 @@
 // in chunks, and opaque (encapsulated) signatures streamed from a BIO.
 #pragma once
 
+#include "io/sink.h"
 #include "keys/credentials.h"
 
 #include <cstdint>
@@ -34,8 +35,22 @@ private:
   ossl::BioPtr m_content;
 };
 
-/** Writes an opaque SignedData (BER, streamed) for the content read from `in` to `out`. */
-void sign_opaque(const keys::Credentials& creds, const SignOptions& options, BIO* in, BIO* out);
+/** An opaque (encapsulating) SignedData, written as BER to `out` while content is pushed in. */
+class OpaqueSigner {
+public:
+  OpaqueSigner(const keys::Credentials& creds, const SignOptions& options, io::Sink& out);
+  ~OpaqueSigner();
+  OpaqueSigner(const OpaqueSigner&) = delete;
+  OpaqueSigner& operator=(const OpaqueSigner&) = delete;
+  void update(std::string_view content);
+  /** Signs and writes the rest of the structure. */
+  void finish();
+
+private:
+  ossl::CmsPtr m_cms;
+  ossl::BioPtr m_out;
+  BIO* m_chain = nullptr;
+};
 
 /** "sha256", "SHA-384", "sha512" -> digest; throws WEAK_ALGORITHM for SHA-1/MD5 and USAGE for others. */
 const EVP_MD* digest_by_name(std::string_view name);

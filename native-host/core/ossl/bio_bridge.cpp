@@ -138,6 +138,14 @@ BioPtr make(BIO_METHOD* method, void* data) {
 
 BioPtr sink_bio(io::Sink& sink) { return make(methods().sink, &sink); }
 
+void free_chain_above(BIO* top, BIO* stop) {
+  while (top != nullptr && top != stop) {
+    BIO* next = BIO_pop(top);
+    BIO_free(top);
+    top = next;
+  }
+}
+
 BioPtr source_bio(const io::Source& src, io::Range range) {
   auto* state = new SourceState{&src, range, range.begin};
   BioPtr bio(BIO_new(methods().source));

@@ -16,6 +16,9 @@ BioPtr sink_bio(io::Sink& sink);
 /** A read-only BIO over range of src (which must outlive the BIO). */
 BioPtr source_bio(const io::Source& src, io::Range range);
 
+/** Frees the BIOs of a chain from `top` down to, not including, `stop` (which the caller owns). */
+void free_chain_above(BIO* top, BIO* stop);
+
 /** A read-only BIO pulling bytes from a callback: fn(buffer, capacity) -> bytes (0 = end). */
 BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn);
 

@@ -56,6 +56,17 @@ private:
   io::Sink& m_b;
 };
 
+/** A Sink feeding a streaming CMS builder (anything with update(std::string_view)). */
+template <typename Target>
+class ForwardSink final : public io::Sink {
+public:
+  explicit ForwardSink(Target& target) : m_target(target) {}
+  void write(std::string_view bytes) override { m_target.update(bytes); }
+
+private:
+  Target& m_target;
+};
+
 /** Addresses of the From field (all mailboxes), lower case. */
 std::vector<std::string> from_addresses(const mime::Headers& headers);
 

@@ -1,9 +1,10 @@
 #include "smime/encrypt_message.h"
 
 #include "error.h"
-#include "ossl/bio_bridge.h"
 #include "smime/canonical.h"
 #include "smime/compose.h"
+
+#include <algorithm>
 
 namespace inkan::smime {
 
@@ -29,8 +30,18 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
   EncryptResult result;
   result.plan = cms::plan_encryption(recipients, options.cipher);
 
-  // The inner entity (signed or just canonical) is encrypted from a private spool file.
-  io::SpoolSink inner;
+  OuterHeaders outer = outer_headers(root, options.now);
+  result.warnings = std::move(outer.warnings);
+  out.write(outer.text);
+  out.write(std::string("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=") +
+            (result.plan.authenticated ? "authEnveloped-data" : "enveloped-data") +
+            "\r\nContent-Transfer-Encoding: base64\r\n"
+            "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
+            "Content-Description: S/MIME Encrypted Message\r\n\r\n");
+  // The inner entity (signed, or just canonical) streams straight into the cipher.
+  Base64Sink b64(out);
+  cms::Encryptor encryptor(recipients, result.plan, b64);
+  ForwardSink<cms::Encryptor> inner(encryptor);
   if (options.sign_with != nullptr) {
     SignMessageOptions sign = options.sign;
     sign.now = options.now;
@@ -40,20 +51,7 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
     canon.write_content_part(root);
     canon.flush();
   }
-  const auto content = inner.to_source();
-
-  OuterHeaders outer = outer_headers(root, options.now);
-  result.warnings = std::move(outer.warnings);
-  out.write(outer.text);
-  out.write(std::string("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=") +
-            (result.plan.authenticated ? "authEnveloped-data" : "enveloped-data") +
-            "\r\nContent-Transfer-Encoding: base64\r\n"
-            "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
-            "Content-Description: S/MIME Encrypted Message\r\n\r\n");
-  Base64Sink b64(out);
-  ossl::BioPtr in = ossl::source_bio(*content, {0, content->size()});
-  ossl::BioPtr der = ossl::sink_bio(b64);
-  cms::encrypt(recipients, result.plan, in.get(), der.get());
+  encryptor.finish();
   b64.finish();
   out.flush();
   return result;

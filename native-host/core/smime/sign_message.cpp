@@ -1,10 +1,8 @@
 #include "smime/sign_message.h"
 
 #include "error.h"
-#include "io/temp_file.h"
 #include "mime/address.h"
 #include "mime/line_reader.h"
-#include "ossl/bio_bridge.h"
 #include "ossl/library.h"
 #include "smime/canonical.h"
 #include "smime/compose.h"
@@ -14,16 +12,6 @@
 
 namespace inkan::smime {
 namespace {
-
-// Receives the canonical entity and forwards it to the signer (hash) and the output.
-class SignerSink final : public io::Sink {
-public:
-  explicit SignerSink(cms::DetachedSigner& signer) : m_signer(signer) {}
-  void write(std::string_view bytes) override { m_signer.update(bytes); }
-
-private:
-  cms::DetachedSigner& m_signer;
-};
 
 }  // namespace
 
@@ -46,20 +34,17 @@ void write_signed_entity(const io::Source& src, const mime::Entity& root, const 
   if (!cms_options.digest) cms_options.digest = ossl::sha256();
 
   if (options.opaque) {
-    // The content goes inside the signature: canonicalise it to a private file first.
-    io::SpoolSink spool;
-    Canonicalizer canon(src, spool);
-    canon.write_content_part(root);
-    canon.flush();
-    const auto content = spool.to_source();
     out.write("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=signed-data\r\n"
               "Content-Transfer-Encoding: base64\r\n"
               "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
               "Content-Description: S/MIME Cryptographic Signature\r\n\r\n");
     Base64Sink b64(out);
-    ossl::BioPtr in = ossl::source_bio(*content, {0, content->size()});
-    ossl::BioPtr der = ossl::sink_bio(b64);
-    cms::sign_opaque(creds, cms_options, in.get(), der.get());
+    cms::OpaqueSigner signer(creds, cms_options, b64);
+    ForwardSink<cms::OpaqueSigner> content(signer);
+    Canonicalizer canon(src, content);
+    canon.write_content_part(root);
+    canon.flush();
+    signer.finish();
     b64.finish();
     return;
   }
@@ -69,7 +54,7 @@ void write_signed_entity(const io::Source& src, const mime::Entity& root, const 
             cms::micalg_name(cms_options.digest) + ";\r\n boundary=\"" + boundary + "\"\r\n\r\n" +
             "This is a cryptographically signed message in MIME format.\r\n\r\n--" + boundary + "\r\n");
   cms::DetachedSigner signer(creds, cms_options);
-  SignerSink hash(signer);
+  ForwardSink<cms::DetachedSigner> hash(signer);
   TeeSink tee(out, hash);
   Canonicalizer canon(src, tee);
   canon.write_content_part(root);
