@@ -63,6 +63,7 @@ const std::map<std::string_view, Pair>& table() {
       {"smime-part-not-at-root", {"an S/MIME part exists below the top level; it does not sign the message", "最上位以外に S/MIME パートがあります。メッセージ全体の署名ではありません"}},
       {"certificates-only", {"the S/MIME part only carries certificates", "S/MIME パートは証明書のみを含みます"}},
       {"display-name-contains-address", {"the sender's display name contains an e-mail address", "差出人の表示名にメールアドレスが含まれています"}},
+      {"short-signing-key", {"the signer's RSA key is shorter than 2048 bits", "署名者の RSA 鍵が 2048 ビット未満です"}},
       {"date-far-from-now", {"the Date of the message is more than an hour from now; recipients will see a time mismatch", "メールの日付が現在から1時間以上ずれています。受信者には時刻の不一致と表示されます"}},
       // labels
       {"label.status", {"Signature", "署名"}},

@@ -1,6 +1,9 @@
 #include "mime/address.h"
 
+#include "mime/codec.h"
 #include "mime/headers.h"
+
+#include <cctype>
 
 namespace inkan::mime {
 namespace {
@@ -101,6 +104,48 @@ private:
 }  // namespace
 
 std::vector<Mailbox> parse_mailboxes(std::string_view value) { return Scanner(value).run(); }
+
+std::string decode_words(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  bool last_was_word = false;
+  while (i < text.size()) {
+    const auto start = text.find("=?", i);
+    if (start == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    // charset ? encoding ? payload ?=
+    const auto q1 = text.find('?', start + 2);
+    const auto q2 = q1 == std::string_view::npos ? q1 : text.find('?', q1 + 1);
+    const auto end = q2 == std::string_view::npos ? q2 : text.find("?=", q2 + 1);
+    if (end == std::string_view::npos || q2 != q1 + 2) {
+      out.append(text.substr(i, start + 2 - i));
+      i = start + 2;
+      last_was_word = false;
+      continue;
+    }
+    const std::string_view between = text.substr(i, start - i);
+    // Whitespace between two adjacent encoded words is not part of the text (RFC 2047 §6.2).
+    if (!(last_was_word && trim(between).empty())) out.append(between);
+    const char enc = static_cast<char>(std::tolower(static_cast<unsigned char>(text[q1 + 1])));
+    const std::string_view payload = text.substr(q2 + 1, end - q2 - 1);
+    if (enc == 'b') {
+      out += base64_decode(payload);
+    } else if (enc == 'q') {
+      std::string q(payload);
+      for (auto& c : q) {
+        if (c == '_') c = ' ';
+      }
+      out += qp_decode(q);
+    } else {
+      out.append(text.substr(start, end + 2 - start));
+    }
+    i = end + 2;
+    last_was_word = true;
+  }
+  return out;
+}
 
 std::string normalize_address(std::string_view address) { return to_lower(trim(address)); }
 

@@ -60,8 +60,8 @@ void warn_display_names(Verdict& verdict, const mime::Headers& headers) {
   if (from == nullptr) return;
   for (const auto& m : mime::parse_mailboxes(from->value)) {
     // "alice@example.com" <eve@example.net>: the name pretends to be an address.
-    if (m.display.find('@') != std::string::npos &&
-        mime::to_lower(m.display).find(m.address) == std::string::npos) {
+    const std::string display = mime::to_lower(mime::decode_words(m.display));
+    if (display.find('@') != std::string::npos && display.find(m.address) == std::string::npos) {
       verdict.warnings.emplace_back("display-name-contains-address");
     }
   }
@@ -142,6 +142,11 @@ private:
     m_out.verdict.layers.push_back(std::string("signed-") + kind);
     for (auto& s : signers) {
       if (m_have_headers) check_headers(s, m_headers);
+      if (s.cert && (s.cert->key_type == "rsa" || s.cert->key_type == "rsa-pss") && s.cert->key_bits < 2048 &&
+          std::find(m_out.verdict.warnings.begin(), m_out.verdict.warnings.end(), "short-signing-key") ==
+              m_out.verdict.warnings.end()) {
+        m_out.verdict.warnings.emplace_back("short-signing-key");  // accepted, like Thunderbird, but worth saying
+      }
     }
     m_out.verdict.signers = std::move(signers);
     m_cms = std::move(cms);

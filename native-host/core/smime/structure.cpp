@@ -62,6 +62,21 @@ std::string decoded_body(const io::Source& src, const mime::Entity& e, std::uint
 Layer classify(const io::Source& src, const mime::Entity& e) {
   Layer layer;
   layer.entity = &e;
+  // Two Content-Type (or encoding) fields let two readers see two different
+  // structures; a signature cannot vouch for an entity that is ambiguous.
+  const bool ambiguous = e.headers.count("Content-Type") > 1 || e.headers.count("Content-Transfer-Encoding") > 1;
+  if (ambiguous) {
+    for (const auto& f : e.headers.fields()) {
+      if (!mime::iequals(f.name, "Content-Type")) continue;
+      const auto ct = mime::parse_content_type(f.value);
+      if (ct && ((ct->type == "multipart" && ct->subtype == "signed") ||
+                 (ct->type == "application" && (ct->subtype == "pkcs7-mime" || ct->subtype == "x-pkcs7-mime")))) {
+        layer.kind = LayerKind::cms;
+        layer.problem = "ambiguous Content-Type or Content-Transfer-Encoding";
+        return layer;
+      }
+    }
+  }
   if (is_smime_multipart_signed(e)) {
     layer.kind = LayerKind::detached_signature;
     if (e.children.size() < 2) {
