@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "io/sink.h"
+#include "smime/analyse.h"
 #include "smime/encrypt_message.h"
 #include "smime/inspect.h"
 #include "text.h"
@@ -11,16 +12,35 @@ namespace inkan::cli {
 namespace {
 
 // --to takes a certificate file, or a signed message/.p7s from the person: then
-// their certificate and the algorithms they advertised are used.
-std::vector<cms::Recipient> load_recipient(const std::string& path) {
+// their certificate and the algorithms they advertised are used, but only if that
+// signature is good (trusted, From matching), or anyone could slip in their own key.
+std::vector<cms::Recipient> load_recipient(const std::string& path, const x509::TrustStore& trust, std::int64_t now) {
   std::vector<cms::Recipient> out;
   const std::string bytes = io::read_file(path, 256ULL << 20);
   auto certs = x509::parse_certificates(bytes);
   if (!certs.empty()) {
-    for (auto& c : certs) out.push_back(cms::Recipient{std::move(c), {}, false});
+    for (auto& c : certs) {
+      if (!trust.empty()) {
+        const auto check = trust.check(c.get(), {}, {}, now, X509_PURPOSE_SMIME_ENCRYPT);
+        if (!check.ok) {
+          throw Error(Errc::recipient_cert_unusable,
+                      path + ": " + x509::chain_error_name(check.errors.empty() ? 0 : check.errors.front()));
+        }
+      }
+      out.push_back(cms::Recipient{std::move(c), {}, false});
+    }
     return out;
   }
   io::MemorySource src(bytes);
+  smime::AnalyseOptions options;
+  options.trust = &trust;
+  options.at = now;
+  const smime::Analysis analysis = smime::analyse(src, options);
+  if (analysis.verdict.status != Status::good) {
+    throw Error(Errc::recipient_cert_unusable, path + ": its signature is " +
+                                                   std::string(status_name(analysis.verdict.status)) +
+                                                   (trust.empty() ? " (give --trust)" : ""));
+  }
   auto harvest = smime::harvest_signer(src);
   if (!harvest) throw Error(Errc::cert_load_failed, path + ": neither a certificate nor a signed message");
   out.push_back(cms::Recipient{std::move(harvest->cert), std::move(harvest->capabilities), false});
@@ -32,6 +52,8 @@ std::vector<cms::Recipient> load_recipient(const std::string& path) {
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   auto specs = key_options();
   specs.insert(specs.end(), {{"--to", true, true},
+                             {"--trust", true, true},
+                             {"--crl", true, true},
                              {"--self", true},
                              {"--no-self"},
                              {"--no-sign"},
@@ -42,8 +64,9 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   const Args args(argv, specs);
   smime::EncryptMessageOptions options;
   options.now = ctx.now;
+  const x509::TrustStore trust = load_trust(args);
   for (const auto& path : args.values("--to")) {
-    for (auto& r : load_recipient(path)) options.recipients.push_back(std::move(r));
+    for (auto& r : load_recipient(path, trust, ctx.now)) options.recipients.push_back(std::move(r));
   }
   if (options.recipients.empty()) throw Error(Errc::usage, "--to is required");
   std::optional<keys::Credentials> creds;

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "mime/address.h"
 #include "smime/inspect.h"
+#include "verdict_json.h"
 
 #include <iostream>
 
@@ -16,17 +17,21 @@ std::string str(const nlohmann::ordered_json& j, const char* key) {
 // One CMS object in a few human lines: what it is, who signed or can decrypt, with what.
 void print_cms(const nlohmann::ordered_json& cms, int depth) {
   const std::string pad = indent(depth);
-  std::cout << pad << (cms["cms_type"].is_null() ? "not CMS" : str(cms, "cms_type"));
-  if (cms.contains("detached")) std::cout << (cms["detached"].get<bool>() ? ", detached" : ", content included");
+  const std::string type = str(cms, "cms_type");
+  std::cout << pad << (type.empty() ? "not readable as CMS" : type);
+  if (cms.contains("detached") && cms["detached"].is_boolean()) {
+    std::cout << (cms["detached"].get<bool>() ? ", detached" : ", content included");
+  }
   if (cms.contains("content_cipher")) std::cout << ", " << str(cms, "content_cipher");
   std::cout << "\n";
   if (cms.contains("problem")) std::cout << pad << "  problem: " << str(cms, "problem") << "\n";
   for (const auto& s : cms.value("signers", nlohmann::ordered_json::array())) {
     std::cout << pad << "  signer: " << str(s, "issuer") << " #" << str(s, "serial") << "  " << str(s, "digest_algorithm")
               << " / " << str(s, "signature_algorithm") << "\n";
-    if (!s["capabilities"].empty()) {
+    const auto caps = s.value("capabilities", nlohmann::ordered_json::array());
+    if (!caps.empty()) {
       std::cout << pad << "    advertises:";
-      for (const auto& c : s["capabilities"]) std::cout << " " << c.get<std::string>();
+      for (const auto& c : caps) std::cout << " " << (c.is_string() ? c.get<std::string>() : c.dump());
       std::cout << "\n";
     }
   }
@@ -59,7 +64,7 @@ int run_inspect(const std::vector<std::string>& argv, const Context&) {
   const auto input = io::open_input(args.input());
   const nlohmann::ordered_json j = smime::inspect(*input);
   if (args.flag("--json")) {
-    std::cout << j.dump(2) << std::endl;
+    std::cout << dump_json(j, 2) << std::endl;
     return kExitOk;
   }
   if (j.value("format", "") == "cms") {

@@ -78,7 +78,7 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
     out.commit();
   }
   if (args.flag("--json")) {
-    std::cout << to_json(analysis.verdict).dump() << std::endl;
+    std::cout << dump_json(to_json(analysis.verdict)) << std::endl;
   } else {
     print_human(analysis.verdict, ctx.lang);
   }

@@ -91,7 +91,7 @@ std::int64_t verification_time(const Args& args, const Context& ctx) {
 }
 
 void report_error(const Error& error, Lang lang, bool json) {
-  if (json) std::cout << error_json(error).dump() << std::endl;
+  if (json) std::cout << dump_json(error_json(error)) << std::endl;
   std::cerr << "inkan: " << text("label.error", lang) << " [" << code_string(error.code()) << "] "
             << message(error.code(), lang);
   if (!error.detail().empty()) std::cerr << " (" << error.detail() << ")";

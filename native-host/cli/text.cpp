@@ -52,7 +52,8 @@ const std::map<std::string_view, Pair>& table() {
       {"certificate-not-yet-valid", {"certificate not yet valid", "証明書の有効期間前"}},
       {"from-not-in-certificate", {"the From address is not in the certificate", "差出人アドレスが証明書に含まれていません"}},
       {"certificate-has-no-address", {"the certificate contains no e-mail address", "証明書にメールアドレスが含まれていません"}},
-      {"ambiguous-from", {"the message has several From fields", "差出人欄が複数あります"}},
+      {"ambiguous-headers", {"the message header is malformed and could be read in more than one way", "メッセージのヘッダーが壊れていて、複数の読み方ができます"}},
+      {"ambiguous-from", {"the From field is ambiguous (several From fields, or one that names no address)", "差出人欄があいまいです（複数ある、またはアドレスを含まない）"}},
       {"signing-time-differs-from-date", {"signed more than an hour away from the Date of the message", "メールの日付から1時間以上離れた時刻に署名されています"}},
       {"date-missing-or-invalid", {"the message has no usable Date", "メールに有効な日付がありません"}},
       // warnings
@@ -63,6 +64,7 @@ const std::map<std::string_view, Pair>& table() {
       {"smime-part-not-at-root", {"an S/MIME part exists below the top level; it does not sign the message", "最上位以外に S/MIME パートがあります。メッセージ全体の署名ではありません"}},
       {"certificates-only", {"the S/MIME part only carries certificates", "S/MIME パートは証明書のみを含みます"}},
       {"display-name-contains-address", {"the sender's display name contains an e-mail address", "差出人の表示名にメールアドレスが含まれています"}},
+      {"revocation-unknown", {"revocation could not be checked: the CRL is out of date", "失効を確認できません。CRL が古くなっています"}},
       {"short-signing-key", {"the signer's RSA key is shorter than 2048 bits", "署名者の RSA 鍵が 2048 ビット未満です"}},
       {"date-far-from-now", {"the Date of the message is more than an hour from now; recipients will see a time mismatch", "メールの日付が現在から1時間以上ずれています。受信者には時刻の不一致と表示されます"}},
       // labels

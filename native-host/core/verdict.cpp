@@ -49,6 +49,7 @@ const std::map<std::string, Status, std::less<>>& reason_table() {
       {"from-not-in-certificate", Status::header_mismatch},
       {"certificate-has-no-address", Status::header_mismatch},
       {"ambiguous-from", Status::header_mismatch},
+      {"ambiguous-headers", Status::header_mismatch},
       {"signing-time-differs-from-date", Status::time_mismatch},
       {"date-missing-or-invalid", Status::time_mismatch},
   };
@@ -85,7 +86,8 @@ const char* status_name(Status s) {
 Status status_of_reason(const std::string& reason) {
   const auto& table = reason_table();
   const auto it = table.find(reason);
-  return it == table.end() ? Status::no_signature : it->second;
+  // An unknown reason is a problem nobody classified: never let it look harmless.
+  return it == table.end() ? Status::bad : it->second;
 }
 
 Status worse(Status a, Status b) { return rank(a) <= rank(b) ? a : b; }
@@ -106,6 +108,9 @@ void Verdict::settle() {
   for (const auto& signer : signers) {
     s = worse(s, signer.status);
     for (const auto& r : signer.reasons) insert_by_severity(reasons, r);
+    for (const auto& w : signer.warnings) {
+      if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+    }
   }
   for (const auto& r : reasons) s = worse(s, status_of_reason(r));
   status = s;

@@ -43,6 +43,7 @@ struct KeyPreferenceRef {
 struct SignerVerdict {
   Status status = Status::good;  ///< good until a reason says otherwise
   std::vector<std::string> reasons;  ///< every problem found, most serious first
+  std::vector<std::string> warnings;  ///< facts that do not change the status ("revocation-unknown")
   std::optional<x509::CertSummary> cert;
   std::vector<x509::CertSummary> chain;  ///< leaf first, up to the anchor when found
   std::string digest_algorithm;          ///< "sha256", ...
@@ -69,7 +70,7 @@ struct Verdict {
   std::vector<x509::CertSummary> certificates;  ///< every certificate carried, for harvesting
   std::int64_t checked_at = 0;
 
-  /** Sets status from the signers (worst wins) and merges their reasons. */
+  /** Sets status from the signers (worst wins) and merges their reasons and warnings. */
   void settle();
   void add_reason(const std::string& reason);
 };

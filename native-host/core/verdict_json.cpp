@@ -36,6 +36,7 @@ nlohmann::ordered_json to_json(const SignerVerdict& s) {
   nlohmann::ordered_json j{
       {"status", status_name(s.status)},
       {"reasons", s.reasons},
+      {"warnings", s.warnings},
       {"certificate", s.cert ? to_json(*s.cert, false) : nlohmann::ordered_json(nullptr)},
       {"addresses", s.cert ? nlohmann::ordered_json(s.cert->emails) : nlohmann::ordered_json::array()},
       {"chain", chain},
@@ -76,6 +77,10 @@ nlohmann::ordered_json to_json(const Verdict& v, bool include_pem) {
       {"certificates", certs},
       {"checked_at", mime::format_iso8601(v.checked_at)},
   };
+}
+
+std::string dump_json(const nlohmann::ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 nlohmann::ordered_json error_json(const Error& error) {

@@ -164,8 +164,12 @@ std::optional<KeyPreference> read_encryption_key_preference(CMS_SignerInfo* si) 
   const int idx = CMS_signed_get_attr_by_OBJ(si, oid.get(), -1);
   if (idx < 0) return std::nullopt;
   const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(CMS_signed_get_attr(si, idx), 0);
-  if (value == nullptr || value->value.ptr == nullptr) return std::nullopt;
-  // The [0] choice arrives as an "other" type carrying the whole encoding.
+  // The [0] choice arrives as an "other" type carrying the whole encoding. Any other
+  // type (a BOOLEAN, say) keeps something else in the union: never read it as a string.
+  if (value == nullptr || (value->type != V_ASN1_OTHER && value->type != V_ASN1_SEQUENCE) ||
+      value->value.asn1_string == nullptr) {
+    return std::nullopt;
+  }
   const ASN1_STRING* raw = value->value.asn1_string;
   const unsigned char* p = raw->data;
   long len = 0;
@@ -210,6 +214,11 @@ AttributeCheck check_signed_attributes(CMS_ContentInfo* cms, CMS_SignerInfo* si)
     return X509_ATTRIBUTE_get0_type(attr, 0);
   };
 
+  // RFC 5652 §11.1-11.3: these are signed attributes; OpenSSL's own check refuses unsigned copies,
+  // which would otherwise surface as an unexplained signature failure.
+  for (const int nid : {NID_pkcs9_contentType, NID_pkcs9_messageDigest, NID_pkcs9_signingTime}) {
+    if (CMS_unsigned_get_attr_by_NID(si, nid, -1) >= 0) fail("contentType, messageDigest or signingTime unsigned");
+  }
   const ASN1_TYPE* ct = single(NID_pkcs9_contentType);
   if (ct == nullptr || ct->type != V_ASN1_OBJECT) {
     fail("contentType attribute missing or malformed");

@@ -165,13 +165,17 @@ Encryptor::~Encryptor() { ossl::free_chain_above(m_chain, m_out.get()); }
 void Encryptor::update(std::string_view content) {
   if (content.empty()) return;
   if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
+    ossl::rethrow_sink_error(m_out.get());
     ossl::throw_last(Errc::internal, "encrypting");
   }
 }
 
 void Encryptor::finish() {
   ossl::ClearErrorsOnExit clear;
-  if (BIO_flush(m_chain) != 1) ossl::throw_last(Errc::internal, "finishing encryption");
+  if (BIO_flush(m_chain) != 1) {
+    ossl::rethrow_sink_error(m_out.get());
+    ossl::throw_last(Errc::internal, "finishing encryption");
+  }
 }
 
 std::string content_type_name(std::string_view der) {
@@ -220,7 +224,9 @@ void select_recipient_key(CMS_ContentInfo* cms, const std::vector<const keys::Cr
     // a padding failure then surfaces as a decryption failure, not as a guess.
     if (CMS_decrypt_set1_pkey_and_peer(cms, k->key.get(), k->cert.get(), nullptr) == 1) return;
     const unsigned long err = ERR_peek_last_error();
-    if (ERR_GET_LIB(err) == ERR_LIB_CMS && ERR_GET_REASON(err) == CMS_R_NO_MATCHING_RECIPIENT) {
+    // OpenSSL 3.0 fails without queuing any error when a RecipientInfo of the key's type
+    // exists but none names this certificate: that is "not for this key" too.
+    if (err == 0 || (ERR_GET_LIB(err) == ERR_LIB_CMS && ERR_GET_REASON(err) == CMS_R_NO_MATCHING_RECIPIENT)) {
       ERR_clear_error();
       continue;
     }

@@ -10,6 +10,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 
+#include <cstring>
 #include <vector>
 
 namespace inkan::cms {
@@ -38,7 +39,7 @@ public:
   Header header_at(std::uint64_t pos, std::uint64_t limit) const {
     unsigned char buf[16] = {};
     const auto avail = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, limit > pos ? limit - pos : 0));
-    const std::size_t n = m_src.read_at(pos, {reinterpret_cast<char*>(buf), avail});
+    const std::size_t n = read(pos, reinterpret_cast<char*>(buf), avail);
     if (n < 2) malformed("truncated");
     Header h;
     h.begin = pos;
@@ -93,7 +94,7 @@ public:
 
   bool is_end_of_contents(std::uint64_t pos, std::uint64_t limit) const {
     char eoc[2] = {1, 1};
-    if (limit - pos < 2 || m_src.read_at(pos, {eoc, 2}) != 2) malformed("truncated");
+    if (limit - pos < 2 || read(pos, eoc, 2) != 2) malformed("truncated");
     return eoc[0] == 0 && eoc[1] == 0;
   }
 
@@ -106,7 +107,23 @@ public:
   std::uint64_t children_end(const Header& h) const { return h.indefinite ? h.end - 2 : h.end; }
 
 private:
+  // Headers are tiny and many (BER may cut content into thousands of pieces): read
+  // them through a window instead of one system call each.
+  std::size_t read(std::uint64_t pos, char* out, std::size_t n) const {
+    if (pos < m_cache_off || pos + n > m_cache_off + m_cache.size()) {
+      m_cache.resize(kWindow);
+      m_cache.resize(m_src.read_at(pos, {m_cache.data(), kWindow}));
+      m_cache_off = pos;
+    }
+    const auto have = static_cast<std::size_t>(std::min<std::uint64_t>(n, m_cache_off + m_cache.size() - pos));
+    std::memcpy(out, m_cache.data() + (pos - m_cache_off), have);
+    return have;
+  }
+
+  static constexpr std::size_t kWindow = 1 << 16;
   const io::Source& m_src;
+  mutable std::string m_cache;
+  mutable std::uint64_t m_cache_off = 0;
 };
 
 std::string der_length(std::size_t n) {
@@ -207,6 +224,9 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
   const std::string type_text = ber::oid_text(std::string_view(oid_bytes).substr(oid.content - oid.begin));
   if (type_text == "1.2.840.113549.1.7.3") layout.type = "enveloped-data";
   else if (type_text == "1.2.840.113549.1.9.16.1.23") layout.type = "auth-enveloped-data";
+  // EncryptedData (key agreed out of band) and PKCS#7 signedAndEnveloped are encryption, just not ours.
+  else if (type_text == "1.2.840.113549.1.7.6" || type_text == "1.2.840.113549.1.7.4")
+    throw Error(Errc::cms_unsupported, type_text);
   else throw Error(Errc::not_encrypted, type_text);
 
   const Header wrapper = r.header_at(oid.end, ci_end);
@@ -219,6 +239,8 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
   std::string fields;
   bool seen_set = false;
   bool seen_content_info = false;
+  std::uint64_t icv_len = 12;  // RFC 5084 default
+  std::uint64_t mac_len = 0;
   std::uint64_t pos = env.content;
   for (;;) {
     if (env.indefinite ? r.is_end_of_contents(pos, env_limit) : pos >= env.end) break;
@@ -236,6 +258,14 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
         if (const auto alg_oid = children.next(); alg_oid && alg_oid->tag == 6) {
           layout.content_cipher = ber::oid_text(alg_oid->content);
         }
+        // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 }
+        if (const auto params = children.next(); params && params->constructed && params->tag == 16) {
+          ber::Children p(*params);
+          (void)p.next();
+          if (const auto icv = p.next(); icv && icv->tag == 2 && icv->content.size() == 1) {
+            icv_len = static_cast<unsigned char>(icv->content[0]);
+          }
+        }
       }
       if (alg.end < r.children_end(f)) {
         const Header content = r.header_at(alg.end, f.end);
@@ -243,11 +273,21 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
       }
     } else {
       if (f.tag_class == 0 && f.tag == 17) seen_set = true;  // recipientInfos
+      if (seen_content_info && f.tag_class == 0 && f.tag == 4 && !f.constructed) mac_len = f.end - f.content;
       fields += r.bytes(f);
     }
     pos = f.end;
   }
   if (!seen_content_info) malformed("no encrypted content info");
+  if (fields.size() > kMaxField * 4) throw Error(Errc::input_too_large, "CMS header");
+  if (layout.type == "auth-enveloped-data") {
+    // OpenSSL accepts any tag length from 1 byte: a shortened tag would let a forger
+    // succeed after a few hundred tries. RFC 5084 allows 12 to 16 bytes, as declared.
+    if (mac_len != icv_len || icv_len < 12 || icv_len > 16) {
+      throw Error(Errc::decrypt_failed, "authentication tag of " + std::to_string(mac_len) + " bytes, " +
+                                            std::to_string(icv_len) + " declared");
+    }
+  }
   layout.header_der = tlv(0x30, oid_bytes + tlv(0xA0, tlv(0x30, fields)));
   return layout;
 }
@@ -272,6 +312,7 @@ DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const
   ossl::BioPtr ciphertext = ossl::pull_bio([&puller](char* buf, std::size_t n) { return puller.pull(buf, n); });
   ossl::BioPtr out = ossl::sink_bio(plaintext);
   if (CMS_decrypt(cms.get(), nullptr, nullptr, ciphertext.get(), out.get(), CMS_BINARY) != 1) {
+    ossl::rethrow_sink_error(out.get());  // a full disk is not a tampered message
     throw_decrypt_error(result.content_cipher);
   }
   return result;

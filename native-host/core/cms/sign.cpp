@@ -37,6 +37,17 @@ ossl::CmsPtr prepare(const keys::Credentials& creds, const SignOptions& options,
         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) <= 0) {
       ossl::throw_last(Errc::internal, "RSA-PSS parameters");
     }
+    // With CMS_KEY_PARAM OpenSSL 3.0 writes the signatureAlgorithm only when it signs,
+    // but a streamed (opaque) SignedData is encoded once before that, to place the
+    // content, and an empty AlgorithmIdentifier fails there with "illegal zero
+    // content" (`openssl cms -sign -stream -keyopt rsa_padding_mode:pss` fails the
+    // same way). A placeholder lets that first encoding through; signing replaces it
+    // with the real RSASSA-PSS parameters before anything after the content is written.
+    X509_ALGOR* sig_alg = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, nullptr, &sig_alg);
+    if (sig_alg == nullptr || X509_ALGOR_set0(sig_alg, OBJ_nid2obj(NID_rsassaPss), V_ASN1_UNDEF, nullptr) != 1) {
+      ossl::throw_last(Errc::internal, "RSA-PSS algorithm identifier");
+    }
   }
   add_capabilities(si);
   add_encryption_key_preference(si, options.encryption_cert != nullptr ? options.encryption_cert : creds.cert.get());
@@ -109,13 +120,17 @@ OpaqueSigner::~OpaqueSigner() { ossl::free_chain_above(m_chain, m_out.get()); }
 void OpaqueSigner::update(std::string_view content) {
   if (content.empty()) return;
   if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
+    ossl::rethrow_sink_error(m_out.get());
     ossl::throw_last(Errc::internal, "signing");
   }
 }
 
 void OpaqueSigner::finish() {
   ossl::ClearErrorsOnExit clear;
-  if (BIO_flush(m_chain) != 1) ossl::throw_last(Errc::key_load_failed, "signing failed");
+  if (BIO_flush(m_chain) != 1) {
+    ossl::rethrow_sink_error(m_out.get());
+    ossl::throw_last(Errc::key_load_failed, "signing failed");
+  }
 }
 
 const EVP_MD* digest_by_name(std::string_view name) {

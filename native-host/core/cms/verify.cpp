@@ -14,6 +14,9 @@
 namespace inkan::cms {
 namespace {
 
+constexpr std::size_t kMaxCertificates = 256;
+constexpr int kMaxSigners = 16;
+
 std::string digest_name(int nid) {
   switch (nid) {
     case NID_sha1: return "sha1";
@@ -170,9 +173,22 @@ std::vector<SignerVerdict> verify_signers(CMS_ContentInfo* cms, const ContentDig
   ossl::X509StackPtr carried(CMS_get1_certs(cms));
   ossl::CrlStackPtr carried_crls(CMS_get1_crls(cms));
   ERR_clear_error();
+  // Each distinct certificate once: a message repeating them must not multiply the work.
   std::vector<X509*> candidates;
-  for (int i = 0; carried && i < sk_X509_num(carried.get()); ++i) candidates.push_back(sk_X509_value(carried.get(), i));
-  candidates.insert(candidates.end(), ctx.extra_certs.begin(), ctx.extra_certs.end());
+  const auto add_candidate = [&](X509* c) {
+    if (std::none_of(candidates.begin(), candidates.end(), [&](X509* o) { return X509_cmp(o, c) == 0; })) {
+      candidates.push_back(c);
+    }
+  };
+  for (int i = 0; carried && i < sk_X509_num(carried.get()); ++i) add_candidate(sk_X509_value(carried.get(), i));
+  for (X509* c : ctx.extra_certs) add_candidate(c);
+  STACK_OF(CMS_SignerInfo)* all_signers = CMS_get0_SignerInfos(cms);
+  if (candidates.size() > kMaxCertificates || sk_CMS_SignerInfo_num(all_signers) > kMaxSigners) {
+    SignerVerdict v;
+    v.add_reason("signature-malformed");  // no real mail needs this many; refuse the work
+    out.push_back(std::move(v));
+    return out;
+  }
   std::vector<X509_CRL*> crls(ctx.extra_crls);
   for (int i = 0; carried_crls && i < sk_X509_CRL_num(carried_crls.get()); ++i) {
     crls.push_back(sk_X509_CRL_value(carried_crls.get(), i));
@@ -241,12 +257,15 @@ std::vector<SignerVerdict> verify_signers(CMS_ContentInfo* cms, const ContentDig
     }
     static const x509::TrustStore kEmpty;
     const x509::TrustStore& trust = ctx.trust != nullptr ? *ctx.trust : kEmpty;
-    const x509::ChainCheck now = trust.check(signer, candidates, crls, ctx.at, X509_PURPOSE_SMIME_SIGN);
+    const x509::ChainCheck now =
+        trust.check(signer, candidates, crls, ctx.at, X509_PURPOSE_SMIME_SIGN, ctx.allow_sha1);
     v.valid_now = now.ok;
     for (const auto& c : now.chain) v.chain.push_back(x509::summarize(c.get()));
     add_chain_reasons(v, now);
+    if (now.revocation_unknown) v.warnings.emplace_back("revocation-unknown");
     if (attrs.signing_time) {
-      const auto then = trust.check(signer, candidates, crls, *attrs.signing_time, X509_PURPOSE_SMIME_SIGN);
+      const auto then = trust.check(signer, candidates, crls, *attrs.signing_time, X509_PURPOSE_SMIME_SIGN,
+                                    ctx.allow_sha1);
       v.valid_when_signed = then.ok;
     }
     // Explicit usage checks, so the reason is precise even when chain building already failed.

@@ -178,11 +178,17 @@ void QpDecoder::finish(std::string& out) {
 }
 
 void QpEncoder::byte(unsigned char c, std::string& out) {
-  const bool literal = (c >= 33 && c <= 126 && c != '=');
-  const std::size_t width = literal ? 1 : 3;
+  bool literal = (c >= 33 && c <= 126 && c != '=');
+  std::size_t width = literal ? 1 : 3;
   if (m_column + width > 75) {  // leave room for the soft break "="
     out += "=\r\n";
     m_column = 0;
+  }
+  // Protect line starts that transports or mbox storage rewrite, and anything that
+  // could look like a MIME boundary; after a soft break too, which also starts a line.
+  if (literal && m_column == 0 && (c == '.' || c == '-' || c == 'F')) {
+    literal = false;
+    width = 3;
   }
   if (literal) {
     out.push_back(static_cast<char>(c));
@@ -201,27 +207,21 @@ void QpEncoder::put(std::string_view piece, std::string& out) {
       m_spaces.push_back(ch);
       continue;
     }
-    for (const char s : m_spaces) {  // whitespace followed by text is literal
-      if (m_column + 1 > 75) {
-        out += "=\r\n";
-        m_column = 0;
-      }
-      out.push_back(s);
-      ++m_column;
-    }
-    m_spaces.clear();
-    // Protect line starts that transports or mbox storage rewrite, and
-    // anything that could look like a MIME boundary.
-    const bool at_start = m_column == 0;
-    if (at_start && (c == '.' || c == '-' || c == 'F')) {
-      out.push_back('=');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-      m_column += 3;
-      continue;
-    }
+    flush_spaces(out);
     byte(c, out);
   }
+}
+
+void QpEncoder::flush_spaces(std::string& out) {
+  for (const char s : m_spaces) {  // whitespace followed by something on the same line is literal
+    if (m_column + 1 > 75) {
+      out += "=\r\n";
+      m_column = 0;
+    }
+    out.push_back(s);
+    ++m_column;
+  }
+  m_spaces.clear();
 }
 
 void QpEncoder::end_line(std::string& out) {
@@ -242,7 +242,8 @@ void QpEncoder::update(std::string_view in, std::string& out) {
         end_line(out);
         continue;
       }
-      byte('\r', out);  // a bare CR is data
+      flush_spaces(out);  // whitespace before a bare CR came first and is not trailing
+      byte('\r', out);   // a bare CR is data
     }
     if (c == '\r') {
       put(in.substr(start, i - start), out);
@@ -259,6 +260,7 @@ void QpEncoder::update(std::string_view in, std::string& out) {
 
 void QpEncoder::finish(std::string& out) {
   if (m_cr) {
+    flush_spaces(out);
     byte('\r', out);
     m_cr = false;
   }
@@ -325,11 +327,13 @@ std::string hex_encode(std::string_view in, bool upper) {
 
 bool is_7bit_clean(std::string_view text) {
   std::size_t line = 0;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c == 0 || c >= 0x80) return false;
     if (c == '\n') {
       line = 0;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      continue;  // RFC 5322 §2.1.1: 998 characters excluding the CRLF
     } else if (++line > 998) {
       return false;
     }

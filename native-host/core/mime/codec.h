@@ -57,6 +57,7 @@ public:
 
 private:
   void put(std::string_view piece, std::string& out);
+  void flush_spaces(std::string& out);
   void byte(unsigned char c, std::string& out);
   void end_line(std::string& out);
 

@@ -44,6 +44,12 @@ std::optional<int> zone_of(std::string_view token) {  // minutes east of UTC
   return std::nullopt;
 }
 
+int days_in_month(int year, int month) {
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDaysIn[month - 1];
+}
+
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -92,10 +98,20 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
       ++i;
     tokens.push_back(text.substr(b, i - b));
   }
+  // Obsolete syntax allows white space and comments around the colons of the
+  // time ("09 : 55 : 06", RFC 5322 §4.3 and A.6.3): join those pieces again.
+  std::vector<std::string> joined;
+  for (const auto tok : tokens) {
+    if (!joined.empty() && (joined.back().back() == ':' || tok.front() == ':')) {
+      joined.back() += tok;
+    } else {
+      joined.emplace_back(tok);
+    }
+  }
 
   std::optional<int> day, month, year, zone;
   int hour = -1, minute = -1, second = 0;
-  for (auto tok : tokens) {
+  for (const std::string_view tok : joined) {
     if (tok.find(':') != std::string_view::npos && hour < 0) {
       int parts[3] = {0, 0, 0};
       int n = 0;
@@ -138,7 +154,7 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
     // Day names and unknown words are ignored, as lenient mail readers do.
   }
   if (!day || !month || !year || hour < 0) return std::nullopt;
-  if (*day < 1 || *day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  if (*day < 1 || *day > days_in_month(*year, *month) || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   return to_epoch(*year, *month, *day, hour, minute, second) - static_cast<std::int64_t>(zone.value_or(0)) * 60;
 }
 
@@ -201,19 +217,26 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   const std::string str(trim(text));
   char tail[16] = {0};
+  const auto valid_date = [&] { return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo); };
   const int n = std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &y, &mo, &d, &h, &mi, &s, tail);
   if (n >= 6) {
-    std::int64_t t = to_epoch(y, mo, d, h, mi, s);
+    if (!valid_date() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
+    const std::int64_t t = to_epoch(y, mo, d, h, mi, s);
     const std::string_view z(tail);
     if (z.empty() || z == "Z" || z == "z") return t;
-    if ((z[0] == '+' || z[0] == '-') && z.size() == 6 && z[3] == ':') {
-      const int off = std::stoi(std::string(z.substr(1, 2))) * 60 + std::stoi(std::string(z.substr(4, 2)));
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if ((z[0] == '+' || z[0] == '-') && z.size() == 6 && z[3] == ':' && digit(z[1]) && digit(z[2]) && digit(z[4]) &&
+        digit(z[5])) {
+      const int hours = (z[1] - '0') * 10 + (z[2] - '0');
+      const int minutes = (z[4] - '0') * 10 + (z[5] - '0');
+      if (hours > 14 || minutes > 59) return std::nullopt;
+      const int off = hours * 60 + minutes;
       return z[0] == '+' ? t - off * 60 : t + off * 60;
     }
     return std::nullopt;
   }
-  if (std::sscanf(str.c_str(), "%4d-%2d-%2d%15s", &y, &mo, &d, tail) == 3 && mo >= 1 && mo <= 12) {
-    return to_epoch(y, mo, d, 0, 0, 0);
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2d%15s", &y, &mo, &d, tail) == 3) {
+    return valid_date() ? std::optional<std::int64_t>(to_epoch(y, mo, d, 0, 0, 0)) : std::nullopt;
   }
   return parse_date(text);
 }

@@ -10,20 +10,29 @@ namespace {
 
 enum class Delimiter { none, part, close };
 
-Delimiter classify(const Line& line, std::string_view boundary) {
+bool only_padding(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+// RFC 2046 §5.1.1: "--" boundary ["--"], then any amount of transport padding.
+Delimiter classify(const Line& line, std::string_view boundary, const io::Source& src) {
   const std::string_view p = line.prefix;
   if (p.size() < boundary.size() + 2 || p[0] != '-' || p[1] != '-' || p.substr(2, boundary.size()) != boundary) {
     return Delimiter::none;
   }
-  if (line.length() > p.size()) return Delimiter::none;  // absurdly long: not a delimiter
   std::string_view rest = p.substr(2 + boundary.size());
   Delimiter kind = Delimiter::part;
   if (rest.size() >= 2 && rest[0] == '-' && rest[1] == '-') {
     kind = Delimiter::close;
     rest.remove_prefix(2);
   }
-  for (const char c : rest) {  // only transport padding may follow
-    if (c != ' ' && c != '\t') return Delimiter::none;
+  if (!only_padding(rest)) return Delimiter::none;
+  if (line.length() > p.size()) {  // the prefix was cut: the rest must be padding too
+    bool padding = true;
+    for_each_chunk(src, {line.begin + p.size(), line.content_end}, [&](std::string_view chunk) {
+      padding = padding && only_padding(chunk);
+    });
+    if (!padding) return Delimiter::none;
   }
   return kind;
 }
@@ -41,6 +50,7 @@ public:
     HeaderBlock block = parse_header_block(m_src, range);
     e.headers = std::move(block.headers);
     e.body = {block.body_begin, range.end};
+    e.headers_cut_short = !block.saw_blank_line && block.body_begin < range.end;
     e.type = content_type_of(e.headers);
     e.transfer_encoding = transfer_encoding_of(e.headers);
     if (e.type.is_multipart()) {
@@ -75,7 +85,7 @@ private:
     };
 
     while (reader.next(line)) {
-      const Delimiter kind = classify(line, e.boundary);
+      const Delimiter kind = classify(line, e.boundary, m_src);
       if (kind != Delimiter::none) {
         if (!seen_first) {
           e.preamble = {e.body.begin, std::max(e.body.begin, before_delimiter(line.begin))};

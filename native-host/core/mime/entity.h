@@ -18,6 +18,7 @@ struct Entity {
   ContentType type;
   std::string transfer_encoding;  ///< lower case, "7bit" when absent
   std::string part_number;        ///< "" for the root, then "1", "1.2", ...
+  bool headers_cut_short = false; ///< a line that is not a field ended the header block (no blank line)
 
   // Multipart only.
   std::string boundary;

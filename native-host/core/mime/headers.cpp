@@ -45,6 +45,37 @@ Field make_field(std::string raw) {
   return f;
 }
 
+// RFC 2045 §5.1 allows RFC 822 comments in structured fields ("charset=us-ascii (Plain
+// text)"); they are removed outside quoted strings, nested and with quoted-pairs.
+std::string strip_comments(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  int depth = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (depth == 0 && c == '"') quoted = !quoted;
+    if ((quoted || depth > 0) && c == '\\' && i + 1 < text.size()) {
+      if (depth == 0) {
+        out.push_back(c);
+        out.push_back(text[i + 1]);
+      }
+      ++i;
+      continue;
+    }
+    if (!quoted && c == '(') {
+      ++depth;
+      continue;
+    }
+    if (!quoted && depth > 0 && c == ')') {
+      --depth;
+      continue;
+    }
+    if (depth == 0) out.push_back(c);
+  }
+  return out;
+}
+
 bool is_tspecial(char c) {
   return std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos;
 }
@@ -163,13 +194,21 @@ Headers parse_header_text(std::string_view text) {
   return parse_header_block(src, {0, text.size()}).headers;
 }
 
-std::map<std::string, std::string> parse_parameters(std::string_view text) {
-  // name -> (section -> (value, extended))
+std::map<std::string, std::string> parse_parameters(std::string_view raw_text, std::set<std::string>* ambiguous) {
+  const std::string uncommented = strip_comments(raw_text);
+  const std::string_view text = uncommented;
   struct Piece {
     std::string value;
     bool extended = false;
   };
-  std::map<std::string, std::map<int, Piece>> sections;
+  // Every way a parameter can be written (RFC 2045 name=, RFC 2231 name*= and name*N[*]=).
+  struct Forms {
+    std::optional<std::string> plain;
+    std::optional<std::string> extended;
+    std::map<int, Piece> sections;
+    bool repeated = false;
+  };
+  std::map<std::string, Forms> params;
   std::size_t i = 0;
   const auto skip_space = [&] {
     while (i < text.size() && (is_wsp(text[i]) || text[i] == '\r' || text[i] == '\n')) ++i;
@@ -204,13 +243,12 @@ std::map<std::string, std::string> parse_parameters(std::string_view text) {
       value = std::string(trim(text.substr(v, i - v)));
     }
     if (name.empty()) continue;
-    // RFC 2231: name*N*=... / name*=charset'lang'value
-    int section = 0;
     bool extended = false;
-    if (!name.empty() && name.back() == '*') {
+    if (name.back() == '*') {
       extended = true;
       name.pop_back();
     }
+    std::optional<int> section;
     const auto star = name.find('*');
     if (star != std::string::npos) {
       const std::string digits = name.substr(star + 1);
@@ -220,28 +258,45 @@ std::map<std::string, std::string> parse_parameters(std::string_view text) {
         name.resize(star);
       }
     }
-    sections[name][section] = Piece{std::move(value), extended};
+    // The first definition wins, as in Mozilla's parser; a repeat is remembered as ambiguous.
+    Forms& f = params[name];
+    if (section) {
+      f.repeated |= !f.sections.emplace(*section, Piece{std::move(value), extended}).second;
+    } else if (extended) {
+      f.repeated |= f.extended.has_value();
+      if (!f.extended) f.extended = std::move(value);
+    } else {
+      f.repeated |= f.plain.has_value();
+      if (!f.plain) f.plain = std::move(value);
+    }
   }
 
-  std::map<std::string, std::string> out;
-  for (auto& [name, parts] : sections) {
-    std::string joined;
-    bool first = true;
-    for (auto& [index, piece] : parts) {
-      std::string_view v = piece.value;
-      if (piece.extended) {
-        if (first) {  // charset'language'value: the charset is not converted
-          const auto q1 = v.find('\'');
-          const auto q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
-          if (q2 != std::string_view::npos) v.remove_prefix(q2 + 1);
-        }
-        joined += percent_decode(v);
-      } else {
-        joined += v;
-      }
-      first = false;
+  const auto decode_extended = [](std::string_view v, bool first) {
+    if (first) {  // charset'language'value: the charset is not converted
+      const auto q1 = v.find('\'');
+      const auto q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+      if (q2 != std::string_view::npos) v.remove_prefix(q2 + 1);
     }
-    out.emplace(name, std::move(joined));
+    return percent_decode(v);
+  };
+  std::map<std::string, std::string> out;
+  for (auto& [name, f] : params) {
+    const int forms = (f.plain ? 1 : 0) + (f.extended ? 1 : 0) + (f.sections.empty() ? 0 : 1);
+    if (ambiguous != nullptr && (f.repeated || forms > 1)) ambiguous->insert(name);
+    // RFC 2231 forms take precedence over the plain one (Mozilla does the same).
+    if (!f.sections.empty()) {
+      std::string joined;
+      bool first = true;
+      for (auto& [index, piece] : f.sections) {
+        joined += piece.extended ? decode_extended(piece.value, first) : piece.value;
+        first = false;
+      }
+      out.emplace(name, std::move(joined));
+    } else if (f.extended) {
+      out.emplace(name, decode_extended(*f.extended, true));
+    } else {
+      out.emplace(name, std::move(*f.plain));
+    }
   }
   return out;
 }
@@ -251,8 +306,9 @@ std::string ContentType::param(std::string_view name) const {
   return it == params.end() ? std::string() : it->second;
 }
 
-std::optional<ContentType> parse_content_type(std::string_view value) {
-  value = trim(value);
+std::optional<ContentType> parse_content_type(std::string_view raw_value) {
+  const std::string uncommented = strip_comments(raw_value);
+  std::string_view value = trim(uncommented);
   const auto semi = value.find(';');
   std::string_view mime = trim(value.substr(0, semi));
   const auto slash = mime.find('/');
@@ -269,7 +325,7 @@ std::optional<ContentType> parse_content_type(std::string_view value) {
   ContentType ct;
   ct.type = to_lower(type);
   ct.subtype = to_lower(subtype);
-  if (semi != std::string_view::npos) ct.params = parse_parameters(value.substr(semi + 1));
+  if (semi != std::string_view::npos) ct.params = parse_parameters(value.substr(semi + 1), &ct.ambiguous_params);
   return ct;
 }
 

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,7 @@ struct ContentType {
   std::string type = "text";      ///< lower case
   std::string subtype = "plain";  ///< lower case
   std::map<std::string, std::string> params;  ///< lower-case names, decoded values
+  std::set<std::string> ambiguous_params;     ///< names given more than once (or in two forms)
 
   std::string mime_type() const { return type + "/" + subtype; }
   bool is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
@@ -75,8 +77,12 @@ ContentType content_type_of(const Headers& headers);
 /** Lower-case Content-Transfer-Encoding, "7bit" when absent. */
 std::string transfer_encoding_of(const Headers& headers);
 
-/** Parses "; name=value; ..." parameter lists (RFC 2045, RFC 2231 continuations and charsets). */
-std::map<std::string, std::string> parse_parameters(std::string_view text);
+/**
+ * Parses "; name=value; ..." parameter lists (RFC 2045, RFC 2231 continuations and
+ * charsets). The first definition of a name wins and RFC 2231 forms beat plain ones,
+ * as in Mozilla's parser; names defined more than once go to `ambiguous`.
+ */
+std::map<std::string, std::string> parse_parameters(std::string_view text, std::set<std::string>* ambiguous = nullptr);
 
 /** Quotes a parameter value if it is not a plain token. */
 std::string quote_param(std::string_view value);

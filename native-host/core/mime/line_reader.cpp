@@ -19,11 +19,27 @@ void LineReader::load(std::uint64_t from) {
   m_buf_off = from;
 }
 
+void LineReader::ensure(std::uint64_t target, std::uint64_t line_begin, bool& crossed) {
+  // Keep the line in one window while it fits; a longer line keeps only its prefix.
+  if (!crossed && target - line_begin < m_window) {
+    load(line_begin);
+    return;
+  }
+  if (!crossed) {
+    crossed = true;
+    if (line_begin >= m_buf_off && line_begin < m_buf_off + m_buf.size()) {
+      const auto keep = static_cast<std::size_t>(
+          std::min<std::uint64_t>(kPrefix, m_buf_off + m_buf.size() - line_begin));
+      m_long_prefix.assign(m_buf.data() + (line_begin - m_buf_off), keep);
+    }
+  }
+  load(target);
+}
+
 bool LineReader::next(Line& line) {
   if (m_pos >= m_range.end) return false;
   line.begin = m_pos;
-  bool crossed = false;  // the line is longer than the window
-  char previous = '\0';  // last byte before the current window, for CR detection
+  bool crossed = false;
   m_long_prefix.clear();
   std::uint64_t scan = m_pos;
 
@@ -34,39 +50,38 @@ bool LineReader::next(Line& line) {
         line.content_end = line.end = scan;
         break;
       }
-      if (!crossed && line.begin >= m_buf_off && line.begin < buf_end && line.begin > m_buf_off) {
-        load(line.begin);  // move the window to the line start and rescan
-        continue;
-      }
-      if (!crossed && line.begin < scan) {
-        // The line does not fit in one window: keep its prefix, move on.
-        crossed = true;
-        const auto keep = static_cast<std::size_t>(std::min<std::uint64_t>(kPrefix, scan - line.begin));
-        m_long_prefix.assign(m_buf.data() + (line.begin - m_buf_off), keep);
-      }
-      if (scan > m_buf_off && scan == buf_end && !m_buf.empty()) previous = m_buf.back();
-      load(scan);
+      ensure(scan, line.begin, crossed);
       if (m_buf.empty()) {
         line.content_end = line.end = scan;
         break;
       }
       continue;
     }
+    // Lines end at CRLF, LF or a bare CR: the same splitting Thunderbird's MIME
+    // parser uses, so that both see the same structure.
     const char* base = m_buf.data() + (scan - m_buf_off);
-    const std::size_t avail = static_cast<std::size_t>(buf_end - scan);
+    const auto avail = static_cast<std::size_t>(buf_end - scan);
     const void* lf = std::memchr(base, '\n', avail);
-    if (lf == nullptr) {
-      scan = buf_end;
-      continue;
+    const std::size_t span = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - base) : avail;
+    const void* cr = std::memchr(base, '\r', span);
+    if (cr != nullptr) {
+      const std::uint64_t at = scan + static_cast<std::uint64_t>(static_cast<const char*>(cr) - base);
+      if (at + 1 == buf_end && buf_end < m_range.end) {  // need the byte after the CR
+        scan = at;
+        ensure(at, line.begin, crossed);
+        continue;
+      }
+      line.content_end = at;
+      const bool crlf = at + 1 < buf_end && m_buf[static_cast<std::size_t>(at + 1 - m_buf_off)] == '\n';
+      line.end = at + (crlf ? 2 : 1);
+      break;
     }
-    const std::uint64_t lf_pos = scan + static_cast<std::uint64_t>(static_cast<const char*>(lf) - base);
-    line.end = lf_pos + 1;
-    line.content_end = lf_pos;
-    if (lf_pos > line.begin) {
-      const char before = lf_pos > m_buf_off ? m_buf[static_cast<std::size_t>(lf_pos - 1 - m_buf_off)] : previous;
-      if (before == '\r') --line.content_end;
+    if (lf != nullptr) {
+      line.content_end = scan + span;
+      line.end = line.content_end + 1;
+      break;
     }
-    break;
+    scan = buf_end;
   }
 
   const auto length = line.content_end - line.begin;

@@ -11,7 +11,7 @@ namespace inkan::mime {
 
 struct Line {
   std::uint64_t begin = 0;        ///< offset of the first byte
-  std::uint64_t content_end = 0;  ///< offset of the terminator (CRLF or LF), or end
+  std::uint64_t content_end = 0;  ///< offset of the terminator (CRLF, LF or a bare CR), or end
   std::uint64_t end = 0;          ///< offset after the terminator
   /** The first bytes of the content (up to kPrefix), valid until the next call. */
   std::string_view prefix;
@@ -31,6 +31,7 @@ public:
 
 private:
   void load(std::uint64_t from);
+  void ensure(std::uint64_t target, std::uint64_t line_begin, bool& crossed);
 
   const io::Source& m_src;
   io::Range m_range;

@@ -5,6 +5,7 @@
 #include <openssl/bio.h>
 
 #include <climits>
+#include <exception>
 
 namespace inkan::ossl {
 namespace {
@@ -17,14 +18,26 @@ struct SourceState {
 
 using PullFn = std::function<std::size_t(char*, std::size_t)>;
 
+struct SinkState {
+  io::Sink* sink;
+  std::exception_ptr error;
+};
+
 int sink_write(BIO* bio, const char* data, size_t len, size_t* written) {
-  auto* sink = static_cast<io::Sink*>(BIO_get_data(bio));
+  auto* st = static_cast<SinkState*>(BIO_get_data(bio));
   try {
-    sink->write({data, len});
+    st->sink->write({data, len});
   } catch (...) {
+    st->error = std::current_exception();
     return 0;
   }
   *written = len;
+  return 1;
+}
+
+int sink_destroy(BIO* bio) {
+  delete static_cast<SinkState*>(BIO_get_data(bio));
+  BIO_set_data(bio, nullptr);
   return 1;
 }
 
@@ -98,6 +111,7 @@ struct Methods {
     BIO_meth_set_write_ex(sink, sink_write);
     BIO_meth_set_ctrl(sink, common_ctrl);
     BIO_meth_set_create(sink, init_bio);
+    BIO_meth_set_destroy(sink, sink_destroy);
     source = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "inkan source");
     BIO_meth_set_read_ex(source, source_read);
     BIO_meth_set_ctrl(source, source_ctrl);
@@ -127,16 +141,24 @@ const Methods& methods() {
   return m;
 }
 
-BioPtr make(BIO_METHOD* method, void* data) {
-  BioPtr bio(BIO_new(method));
-  if (!bio) throw Error(Errc::internal, "BIO_new");
-  BIO_set_data(bio.get(), data);
-  return bio;
-}
 
 }  // namespace
 
-BioPtr sink_bio(io::Sink& sink) { return make(methods().sink, &sink); }
+BioPtr sink_bio(io::Sink& sink) {
+  auto* state = new SinkState{&sink, nullptr};
+  BioPtr bio(BIO_new(methods().sink));
+  if (!bio) {
+    delete state;
+    throw Error(Errc::internal, "BIO_new");
+  }
+  BIO_set_data(bio.get(), state);
+  return bio;
+}
+
+void rethrow_sink_error(BIO* sink) {
+  const auto* st = sink != nullptr ? static_cast<SinkState*>(BIO_get_data(sink)) : nullptr;
+  if (st != nullptr && st->error) std::rethrow_exception(st->error);
+}
 
 void free_chain_above(BIO* top, BIO* stop) {
   while (top != nullptr && top != stop) {

@@ -13,6 +13,9 @@ namespace inkan::ossl {
 /** A write-only BIO forwarding to sink (which must outlive the BIO). */
 BioPtr sink_bio(io::Sink& sink);
 
+/** Rethrows the error a sink BIO's sink threw, if any (OpenSSL only sees "write failed"). */
+void rethrow_sink_error(BIO* sink);
+
 /** A read-only BIO over range of src (which must outlive the BIO). */
 BioPtr source_bio(const io::Source& src, io::Range range);
 

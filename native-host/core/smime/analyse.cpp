@@ -30,19 +30,21 @@ void check_headers(SignerVerdict& v, const mime::Headers& headers) {
     v.add_reason("certificate-has-no-address");
   } else if (headers.count("From") > 1) {
     v.add_reason("ambiguous-from");
-  } else {
+  } else if (headers.find("From") != nullptr) {
+    // What the reader sees is the From field: every mailbox in it must be the signer's.
+    // A From that yields no mailbox (a group, an encoded word, a comment) cannot be checked.
     const std::vector<std::string> from = from_addresses(headers);
+    if (from.empty()) {
+      v.add_reason("ambiguous-from");
+    } else if (!std::all_of(from.begin(), from.end(), in_cert)) {
+      v.add_reason("from-not-in-certificate");
+    }
+  } else {  // no From at all: the Sender is who sent it
     std::vector<std::string> sender;
     if (const mime::Field* s = headers.find("Sender")) {
       for (auto& m : mime::parse_mailboxes(s->value)) sender.push_back(m.address);
     }
-    bool ok = false;
-    if (from.size() == 1) {
-      ok = in_cert(from.front());
-    } else {  // no From, or several: the Sender is who sent it
-      ok = sender.size() == 1 && in_cert(sender.front());
-    }
-    if (!ok) v.add_reason("from-not-in-certificate");
+    if (sender.size() != 1 || !in_cert(sender.front())) v.add_reason("from-not-in-certificate");
   }
   if (v.signing_time) {
     const mime::Field* date = headers.find("Date");
@@ -55,13 +57,40 @@ void check_headers(SignerVerdict& v, const mime::Headers& headers) {
   }
 }
 
+bool is_pgp_encrypted(const mime::Entity& e) {
+  return e.type.is("multipart", "encrypted") && mime::to_lower(e.type.param("protocol")) == "application/pgp-encrypted";
+}
+
+// Signers in a SignedData; -1 if it cannot be parsed.
+int signer_count(const std::string& der) {
+  try {
+    const ossl::CmsPtr cms = cms::parse_cms(der);
+    return sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms.get()));
+  } catch (const Error&) {
+    return -1;
+  }
+}
+
 void warn_display_names(Verdict& verdict, const mime::Headers& headers) {
   const mime::Field* from = headers.find("From");
   if (from == nullptr) return;
   for (const auto& m : mime::parse_mailboxes(from->value)) {
-    // "alice@example.com" <eve@example.net>: the name pretends to be an address.
+    // "alice@example.com" <eve@example.net>: the name pretends to be an address. Any
+    // address-like word other than the real address counts, wherever it stands.
     const std::string display = mime::to_lower(mime::decode_words(m.display));
-    if (display.find('@') != std::string::npos && display.find(m.address) == std::string::npos) {
+    std::string word;
+    bool other = false;
+    for (std::size_t i = 0; i <= display.size(); ++i) {
+      const char c = i < display.size() ? display[i] : ' ';
+      if (std::string_view(" \t<>()\",;:[]'").find(c) == std::string_view::npos) {
+        word.push_back(c);
+        continue;
+      }
+      if (word.find('@') != std::string::npos && word != m.address) other = true;
+      word.clear();
+    }
+    if (other && std::find(verdict.warnings.begin(), verdict.warnings.end(), "display-name-contains-address") ==
+                     verdict.warnings.end()) {
       verdict.warnings.emplace_back("display-name-contains-address");
     }
   }
@@ -75,6 +104,9 @@ public:
     const mime::Entity root = mime::parse_message(src);
     m_headers = root.headers;
     m_have_headers = true;
+    // Fields after a junk line are invisible here but may not be to the mail client
+    // (a second From, say): a signature cannot vouch for headers read two ways.
+    m_headers_ambiguous = root.headers_cut_short;
     warn_display_names(m_out.verdict, m_headers);
     entity(src, root, /*outermost=*/true, /*inside_encryption=*/false, 0);
   }
@@ -100,6 +132,14 @@ public:
       return;
     }
     if (m_options.detached_content == nullptr) {
+      // Only a real detached signature needs its content: damaged DER is reported as such, and
+      // certs-only (RFC 8551 §3.8) signs nothing.
+      const int signers = signer_count(der);
+      if (signers < 0) throw Error(Errc::cms_malformed, "SignedData");
+      if (signers == 0) {
+        signature(der, "detached", [](const std::vector<int>&) { return cms::ContentDigests{}; });
+        return;
+      }
       throw Error(Errc::usage, "a detached signature needs the signed file (--content FILE)");
     }
     const io::Source& content = *m_options.detached_content;
@@ -142,6 +182,7 @@ private:
     m_out.verdict.layers.push_back(std::string("signed-") + kind);
     for (auto& s : signers) {
       if (m_have_headers) check_headers(s, m_headers);
+      if (m_headers_ambiguous) s.add_reason("ambiguous-headers");
       if (s.cert && (s.cert->key_type == "rsa" || s.cert->key_type == "rsa-pss") && s.cert->key_bits < 2048 &&
           std::find(m_out.verdict.warnings.begin(), m_out.verdict.warnings.end(), "short-signing-key") ==
               m_out.verdict.warnings.end()) {
@@ -256,6 +297,16 @@ private:
       m_out.verdict.add_reason("signed-ciphertext");
       return;
     }
+    if (outermost && !inside_encryption && is_pgp_encrypted(*inner)) {
+      // Thunderbird applies the same exception to OpenPGP/MIME encryption (RFC 3156): the
+      // S/MIME signature around it is ignored; the OpenPGP part is for an OpenPGP implementation.
+      std::vector<std::string> warnings = std::move(m_out.verdict.warnings);
+      m_out.verdict = Verdict{};
+      m_out.verdict.warnings = std::move(warnings);
+      m_out.verdict.warnings.emplace_back("outer-signature-ignored");
+      m_out.content = {&isrc, inner->whole};
+      return;
+    }
     if (next.kind == LayerKind::none) {
       note_parts_below(isrc, *inner);
       return;
@@ -319,6 +370,7 @@ private:
   Analysis& m_out;
   mime::Headers m_headers;
   bool m_have_headers = false;
+  bool m_headers_ambiguous = false;
   ossl::CmsPtr m_cms;
 };
 
@@ -356,6 +408,8 @@ void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run)
   }
   const mime::Entity root = mime::parse_message(src);
   const Layer layer = classify(src, root);
+  // Labelled S/MIME but without readable CMS: damage, not an unencrypted message.
+  if (layer.kind == LayerKind::cms && layer.cms_type.empty()) throw Error(Errc::cms_malformed, layer.problem);
   if (layer.is_encryption()) {
     run(*decoded_body_source(src, root));
     return;

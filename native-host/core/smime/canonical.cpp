@@ -13,24 +13,34 @@ struct BodyScan {
   std::uint64_t eight_bit = 0;
   bool nul = false;
   bool long_line = false;
+  bool bare_cr = false;  ///< a CR not followed by LF (7bit data has CR only in CRLF, RFC 2045 §2.7)
+  bool bare_lf = false;
   bool valid_utf8 = true;
 
-  bool clean() const { return eight_bit == 0 && !nul && !long_line; }
+  bool clean() const { return eight_bit == 0 && !nul && !long_line && !bare_cr; }
 };
 
 BodyScan scan(const io::Source& src, io::Range range) {
   BodyScan s;
   std::uint64_t line = 0;
   int utf8_pending = 0;
+  bool previous_cr = false;  // carried across chunks: a CRLF may be split between them
   mime::for_each_chunk(src, range, [&](std::string_view chunk) {
     s.bytes += chunk.size();
     for (const char ch : chunk) {
       const auto c = static_cast<unsigned char>(ch);
+      // Line length excludes the CRLF (RFC 5322 §2.1.1): a CR counts only when no LF follows.
+      if (previous_cr && c != '\n') {
+        s.bare_cr = true;
+        if (++line > 998) s.long_line = true;
+      }
       if (c == '\n') {
+        if (!previous_cr) s.bare_lf = true;
         line = 0;
-      } else if (++line > 998) {
+      } else if (c != '\r' && ++line > 998) {
         s.long_line = true;
       }
+      previous_cr = c == '\r';
       if (c == 0) s.nul = true;
       if (c >= 0x80) {
         ++s.eight_bit;
@@ -53,14 +63,48 @@ BodyScan scan(const io::Source& src, io::Range range) {
     }
   });
   if (utf8_pending > 0) s.valid_utf8 = false;
+  if (previous_cr) {
+    s.bare_cr = true;
+    if (++line > 998) s.long_line = true;
+  }
   return s;
 }
 
-enum class Rewrite { keep, relabel_7bit, quoted_printable, base64_text, base64_binary };
+// Base64 and quoted-printable bodies should be 7-bit already; this only finds out
+// whether one is not (stray 8-bit bytes, a bare CR, an over-long line), quickly.
+BodyScan scan_encoded(const io::Source& src, io::Range range) {
+  BodyScan s;
+  std::uint64_t line = 0;
+  bool previous_cr = false;
+  mime::for_each_chunk(src, range, [&](std::string_view chunk) {
+    unsigned char any = 0;
+    for (const char ch : chunk) {
+      const auto c = static_cast<unsigned char>(ch);
+      any |= c;
+      if (c == '\n') {
+        line = 0;
+      } else if (c != '\r') {
+        if (previous_cr) s.bare_cr = true;
+        if (++line > 998) s.long_line = true;
+        if (c == 0) s.nul = true;
+      }
+      previous_cr = c == '\r';
+    }
+    if ((any & 0x80) != 0) s.eight_bit = 1;
+  });
+  if (previous_cr) s.bare_cr = true;
+  return s;
+}
+
+enum class Rewrite { keep, relabel_7bit, quoted_printable, base64_text, base64_binary, reencode_qp, reencode_base64 };
 
 Rewrite decide(const mime::Entity& e, const BodyScan& s) {
   const std::string& cte = e.transfer_encoding;
-  if (cte == "base64" || cte == "quoted-printable") return Rewrite::keep;
+  if (cte == "base64") return s.clean() ? Rewrite::keep : Rewrite::reencode_base64;
+  if (cte == "quoted-printable") return s.clean() ? Rewrite::keep : Rewrite::reencode_qp;
+  // "binary" promises no line structure: bare line ends in non-text data are bytes that
+  // CRLF canonicalisation would change, so such data is only safe in base64.
+  if (cte == "binary" && e.type.type != "text" && s.bare_lf) return Rewrite::base64_binary;
   if (s.clean()) return cte == "7bit" ? Rewrite::keep : Rewrite::relabel_7bit;
   if (e.type.type != "text") return Rewrite::base64_binary;
   // Mostly non-ASCII text (Japanese, say) is smaller in base64; mostly ASCII stays readable in QP.
@@ -126,22 +170,33 @@ bool is_content_field(std::string_view name) {
 }
 
 std::string encode_words(std::string_view value, std::size_t first_line_used) {
+  // RFC 2047 §2: a line holding encoded-words is at most 76 characters (so a word is at
+  // most 75); each word is as long as the room left allows, never splitting a UTF-8 sequence.
+  constexpr std::size_t kLine = 76;
+  constexpr std::size_t kOverhead = 12;  // "=?UTF-8?B?" and "?="
+  const auto bytes_that_fit = [&](std::size_t i, std::size_t used, std::size_t separator) {
+    const std::size_t room = used + separator + kOverhead < kLine ? (kLine - used - separator - kOverhead) / 4 * 3 : 0;
+    std::size_t n = std::min(room, value.size() - i);
+    while (n > 0 && i + n < value.size() && (static_cast<unsigned char>(value[i + n]) & 0xC0) == 0x80) --n;
+    return n;
+  };
   std::string out;
   std::size_t used = first_line_used;
   std::size_t i = 0;
   while (i < value.size()) {
-    // Up to 45 bytes (60 base64 characters) per word, never splitting a UTF-8 sequence.
-    std::size_t n = std::min<std::size_t>(45, value.size() - i);
-    while (n > 0 && i + n < value.size() && (static_cast<unsigned char>(value[i + n]) & 0xC0) == 0x80) --n;
-    if (n == 0) n = std::min<std::size_t>(45, value.size() - i);
+    std::size_t separator = out.empty() ? 0 : 1;
+    std::size_t n = bytes_that_fit(i, used, separator);
+    if (n == 0 && used + separator > 0) {  // not even one character fits here: fold first
+      out += "\r\n";
+      used = 0;
+      separator = 1;
+      n = bytes_that_fit(i, used, separator);
+    }
+    if (n == 0) n = std::min<std::size_t>(45, value.size() - i);  // a run of stray continuation bytes
     std::string b64 = mime::base64_encode(value.substr(i, n));
     while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r')) b64.pop_back();
     const std::string word = "=?UTF-8?B?" + b64 + "?=";
-    if (!out.empty()) {
-      if (used + 1 + word.size() > 76) {
-        out += "\r\n";
-        used = 0;
-      }
+    if (separator > 0) {
       out += ' ';
       ++used;
     }
@@ -212,9 +267,8 @@ void Canonicalizer::write_entity(const mime::Entity& e) {
 }
 
 void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
-  // Already-encoded bodies are 7-bit by construction: no need to read them twice.
   const bool encoded = e.transfer_encoding == "base64" || e.transfer_encoding == "quoted-printable";
-  const BodyScan s = encoded ? BodyScan{} : scan(m_src, e.body);
+  const BodyScan s = encoded ? scan_encoded(m_src, e.body) : scan(m_src, e.body);
   if (e.type.type == "message" && !s.clean() && !encoded) {
     // RFC 2046 forbids encoding message/* bodies: make the enclosed message 7-bit instead.
     if (++m_depth > kMaxDepth) throw Error(Errc::mime_too_deep);
@@ -226,10 +280,10 @@ void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
   // Without a Content-Type the body is us-ascii text; label 8-bit text as UTF-8.
   const bool add_type = content_only && e.headers.find("Content-Type") == nullptr && !s.clean();
   const Rewrite how = decide(e, s);
-  const std::string cte = how == Rewrite::keep               ? ""
-                          : how == Rewrite::relabel_7bit     ? "7bit"
-                          : how == Rewrite::quoted_printable ? "quoted-printable"
-                                                             : "base64";
+  const std::string cte = how == Rewrite::keep || how == Rewrite::reencode_qp || how == Rewrite::reencode_base64 ? ""
+                          : how == Rewrite::relabel_7bit                                                       ? "7bit"
+                          : how == Rewrite::quoted_printable                                                   ? "quoted-printable"
+                                                                                                               : "base64";
   write_headers(e, content_only, cte, add_type);
   write_body(e, static_cast<int>(how));
 }
@@ -259,6 +313,35 @@ void Canonicalizer::write_body(const mime::Entity& e, int rewrite) {
         enc.update(tmp, m_buf);
         if (m_buf.size() >= (1 << 16)) flush();
       });
+      enc.finish(m_buf);
+      return;
+    }
+    case Rewrite::reencode_base64: {  // junk in base64 is ignored by decoders: drop it
+      mime::Base64Decoder dec;
+      mime::Base64Encoder enc;
+      std::string tmp;
+      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
+        tmp.clear();
+        dec.update(chunk, tmp);
+        enc.update(tmp, m_buf);
+        if (m_buf.size() >= (1 << 16)) flush();
+      });
+      enc.finish(m_buf);
+      return;
+    }
+    case Rewrite::reencode_qp: {  // decode, then encode properly (8-bit bytes, bare CRs)
+      mime::QpDecoder dec;
+      mime::QpEncoder enc;
+      std::string tmp;
+      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
+        tmp.clear();
+        dec.update(chunk, tmp);
+        enc.update(tmp, m_buf);
+        if (m_buf.size() >= (1 << 16)) flush();
+      });
+      tmp.clear();
+      dec.finish(tmp);
+      enc.update(tmp, m_buf);
       enc.finish(m_buf);
       return;
     }

@@ -200,12 +200,20 @@ std::optional<Harvest> harvest_signer(const io::Source& src) {
   if (sk_CMS_SignerInfo_num(sis) < 1) return std::nullopt;
   CMS_SignerInfo* si = sk_CMS_SignerInfo_value(sis, 0);
   ossl::X509StackPtr certs(CMS_get1_certs(cms.get()));
+  const auto pref = cms::read_encryption_key_preference(si);
+  X509* signer = nullptr;
+  X509* preferred = nullptr;
   for (int i = 0; certs && i < sk_X509_num(certs.get()); ++i) {
     X509* c = sk_X509_value(certs.get(), i);
-    if (CMS_SignerInfo_cert_cmp(si, c) == 0) return Harvest{ossl::up_ref(c), cms::read_capabilities(si)};
+    if (CMS_SignerInfo_cert_cmp(si, c) == 0) signer = c;
+    // RFC 8551 §2.5.3: a separate encryption certificate, named by issuer and serial.
+    if (pref && x509::name_string(X509_get_issuer_name(c)) == pref->issuer && x509::summarize(c).serial == pref->serial) {
+      preferred = c;
+    }
   }
   ERR_clear_error();
-  return std::nullopt;
+  if (signer == nullptr) return std::nullopt;
+  return Harvest{ossl::up_ref(preferred != nullptr ? preferred : signer), cms::read_capabilities(si)};
 }
 
 }  // namespace inkan::smime

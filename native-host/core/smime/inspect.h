@@ -20,7 +20,12 @@ struct Harvest {
   std::vector<cms::Capability> capabilities;
 };
 
-/** The first signer of the message's root signature (or of a bare SignedData). */
+/**
+ * The first signer of the message's root signature (or of a bare SignedData):
+ * the certificate to encrypt to (the one SMIMEEncryptionKeyPreference names, when
+ * it is carried, else the signer's) and the signer's capabilities. This does not
+ * judge the signature: callers check the verdict first.
+ */
 std::optional<Harvest> harvest_signer(const io::Source& src);
 
 }  // namespace inkan::smime

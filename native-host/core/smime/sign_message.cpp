@@ -16,11 +16,13 @@ namespace {
 }  // namespace
 
 void check_sender(const mime::Entity& root, const keys::Credentials& creds) {
-  std::vector<std::string> senders = from_addresses(root.headers);
-  if (senders.empty()) {
-    if (const mime::Field* sender = root.headers.find("Sender")) {
-      for (auto& m : mime::parse_mailboxes(sender->value)) senders.push_back(m.address);
-    }
+  // The same rule verifiers apply: every From mailbox, or the Sender when there is no From.
+  std::vector<std::string> senders;
+  if (root.headers.find("From") != nullptr) {
+    senders = from_addresses(root.headers);
+    if (root.headers.count("From") > 1) throw Error(Errc::signer_address_mismatch, "the message has several From fields");
+  } else if (const mime::Field* sender = root.headers.find("Sender")) {
+    for (auto& m : mime::parse_mailboxes(sender->value)) senders.push_back(m.address);
   }
   if (senders.empty()) throw Error(Errc::signer_address_mismatch, "the message has no From address");
   for (const auto& address : senders) {

@@ -77,6 +77,13 @@ Layer classify(const io::Source& src, const mime::Entity& e) {
       }
     }
   }
+  const auto& dup = e.type.ambiguous_params;
+  if ((is_smime_multipart_signed(e) || is_pkcs7_mime(e)) &&
+      (dup.count("boundary") != 0 || dup.count("protocol") != 0 || dup.count("smime-type") != 0)) {
+    layer.kind = LayerKind::cms;  // readers could disagree on where the signed part is
+    layer.problem = "ambiguous boundary, protocol or smime-type parameter";
+    return layer;
+  }
   if (is_smime_multipart_signed(e)) {
     layer.kind = LayerKind::detached_signature;
     if (e.children.size() < 2) {
@@ -136,6 +143,11 @@ RawCms raw_cms_kind(const io::Source& src) {
   const std::size_t n = src.read_at(0, {head, sizeof head});
   if (n >= 2 && static_cast<unsigned char>(head[0]) == 0x30 &&
       (static_cast<unsigned char>(head[1]) == 0x80 || (static_cast<unsigned char>(head[1]) & 0x80) != 0)) {
+    return RawCms::der;
+  }
+  // Objects under 128 bytes (RFC 4134's DigestedData, EncryptedData, Data) use the short
+  // length form; ContentInfo's OID tag (0x06) right after it cannot start a line of mail.
+  if (n >= 3 && static_cast<unsigned char>(head[0]) == 0x30 && static_cast<unsigned char>(head[2]) == 0x06) {
     return RawCms::der;
   }
   if (n >= 10 && std::string_view(head, 10) == "-----BEGIN") return RawCms::pem;

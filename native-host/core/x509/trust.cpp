@@ -10,12 +10,38 @@
 namespace inkan::x509 {
 namespace {
 
+struct Collector {
+  std::vector<int>* errors;
+  bool allow_sha1;
+  bool* revocation_unknown;
+};
+
+// Security level 1 refuses SHA-1 certificate signatures (63 bits in OpenSSL 3).
+bool accepted_sha1(X509_STORE_CTX* ctx, const Collector& c, int err) {
+  if (!c.allow_sha1 || err != X509_V_ERR_CA_MD_TOO_WEAK) return false;
+  int md = NID_undef;
+  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+  return cert != nullptr && X509_get_signature_info(cert, &md, nullptr, nullptr, nullptr) == 1 && md == NID_sha1;
+}
+
+// Missing or stale revocation data is not a failure of the chain: without a CRL
+// for some level there is nothing to check (it is reported separately).
+bool revocation_unknown(int err) {
+  return err == X509_V_ERR_UNABLE_TO_GET_CRL || err == X509_V_ERR_CRL_HAS_EXPIRED ||
+         err == X509_V_ERR_CRL_NOT_YET_VALID || err == X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER;
+}
+
 int collect_errors(int ok, X509_STORE_CTX* ctx) {
   if (ok == 0) {
-    auto* errors = static_cast<std::vector<int>*>(X509_STORE_CTX_get_app_data(ctx));
+    const auto* c = static_cast<const Collector*>(X509_STORE_CTX_get_app_data(ctx));
     const int err = X509_STORE_CTX_get_error(ctx);
-    if (errors != nullptr && std::find(errors->begin(), errors->end(), err) == errors->end()) {
-      errors->push_back(err);
+    if (revocation_unknown(err)) {
+      if (c != nullptr && err != X509_V_ERR_UNABLE_TO_GET_CRL) *c->revocation_unknown = true;
+      return 1;
+    }
+    if (c != nullptr && !accepted_sha1(ctx, *c, err) &&
+        std::find(c->errors->begin(), c->errors->end(), err) == c->errors->end()) {
+      c->errors->push_back(err);
     }
   }
   return 1;  // keep going: we want every problem, not only the first
@@ -34,19 +60,17 @@ void TrustStore::add_anchor(ossl::X509Ptr cert) {
 void TrustStore::add_crl(ossl::X509CrlPtr crl) { m_crls.push_back(std::move(crl)); }
 
 ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, const std::vector<X509_CRL*>& crls,
-                             std::int64_t at, int purpose) const {
+                             std::int64_t at, int purpose, bool allow_sha1) const {
   ossl::ClearErrorsOnExit clear;
   ChainCheck result;
   ossl::X509StackPtr chain_in(sk_X509_new_null());
   for (X509* c : untrusted) {
-    if (c != leaf) sk_X509_push(chain_in.get(), X509_dup(c));
+    if (c != leaf) sk_X509_push(chain_in.get(), ossl::up_ref(c).release());
   }
   ossl::CrlStackPtr all_crls(sk_X509_CRL_new_null());
-  bool have_leaf_crl = false;
   const auto add_crl = [&](X509_CRL* crl) {
     X509_CRL_up_ref(crl);
     sk_X509_CRL_push(all_crls.get(), crl);
-    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(leaf)) == 0) have_leaf_crl = true;
   };
   for (const auto& c : m_crls) add_crl(c.get());
   for (X509_CRL* c : crls) add_crl(c);
@@ -56,14 +80,17 @@ ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, co
     result.errors.push_back(X509_V_ERR_UNSPECIFIED);
     return result;
   }
-  X509_STORE_CTX_set_app_data(ctx.get(), &result.errors);
+  Collector collector{&result.errors, allow_sha1, &result.revocation_unknown};
+  X509_STORE_CTX_set_app_data(ctx.get(), &collector);
   X509_STORE_CTX_set_verify_cb(ctx.get(), collect_errors);
   X509_STORE_CTX_set_purpose(ctx.get(), purpose);
   X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(at));
   X509_STORE_CTX_set0_crls(ctx.get(), all_crls.get());
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;  // a user-trusted intermediate is an anchor too
-  if (have_leaf_crl) flags |= X509_V_FLAG_CRL_CHECK;
+  // Every level is checked against the CRLs known (a revoked intermediate revokes all below it);
+  // levels without a CRL are skipped by collect_errors.
+  if (sk_X509_CRL_num(all_crls.get()) > 0) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
   X509_VERIFY_PARAM_set_flags(param, flags);
   X509_VERIFY_PARAM_set_auth_level(param, 1);
 
