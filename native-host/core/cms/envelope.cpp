@@ -129,17 +129,20 @@ EncryptionPlan plan_encryption(const std::vector<Recipient>& recipients, CipherC
   return plan;
 }
 
-Encryptor::Encryptor(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, io::Sink& out) {
+namespace {
+
+// The EnvelopedData or AuthEnvelopedData with every RecipientInfo, ready to stream.
+ossl::CmsPtr prepare_envelope(const std::vector<Recipient>& recipients, const EncryptionPlan& plan) {
   ossl::ensure_initialized();
   ossl::ClearErrorsOnExit clear;
   const EVP_CIPHER* cipher = plan.authenticated ? EVP_aes_256_gcm() : EVP_aes_256_cbc();
-  m_cms.reset(CMS_encrypt_ex(nullptr, nullptr, cipher, CMS_PARTIAL | CMS_STREAM | CMS_BINARY, nullptr, nullptr));
-  if (!m_cms) ossl::throw_last(Errc::internal, "CMS_encrypt_ex");
+  ossl::CmsPtr cms(CMS_encrypt_ex(nullptr, nullptr, cipher, CMS_PARTIAL | CMS_STREAM | CMS_BINARY, nullptr, nullptr));
+  if (!cms) ossl::throw_last(Errc::internal, "CMS_encrypt_ex");
   for (std::size_t i = 0; i < recipients.size(); ++i) {
     const Recipient& r = recipients[i];
     const std::string& transport = plan.key_transport.at(i);
     const bool params = transport != "rsa-pkcs1-v1_5";
-    CMS_RecipientInfo* ri = CMS_add1_recipient_cert(m_cms.get(), r.cert.get(), params ? CMS_KEY_PARAM : 0);
+    CMS_RecipientInfo* ri = CMS_add1_recipient_cert(cms.get(), r.cert.get(), params ? CMS_KEY_PARAM : 0);
     if (ri == nullptr) ossl::throw_last(Errc::recipient_cert_unusable, "cannot add recipient");
     if (!params) continue;
     EVP_PKEY_CTX* pctx = CMS_RecipientInfo_get0_pkey_ctx(ri);
@@ -155,28 +158,17 @@ Encryptor::Encryptor(const std::vector<Recipient>& recipients, const EncryptionP
       }
     }
   }
-  m_out = ossl::sink_bio(out);
-  m_chain = BIO_new_CMS(m_out.get(), m_cms.get());
-  if (m_chain == nullptr) ossl::throw_last(Errc::internal, "starting encryption");
+  return cms;
 }
 
-Encryptor::~Encryptor() { ossl::free_chain_above(m_chain, m_out.get()); }
+}  // namespace
 
-void Encryptor::update(std::string_view content) {
-  if (content.empty()) return;
-  if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
-    ossl::rethrow_sink_error(m_out.get());
-    ossl::throw_last(Errc::internal, "encrypting");
-  }
-}
+Encryptor::Encryptor(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, io::Sink& out)
+    : m_stream(prepare_envelope(recipients, plan), out, "encrypting") {}
 
-void Encryptor::finish() {
-  ossl::ClearErrorsOnExit clear;
-  if (BIO_flush(m_chain) != 1) {
-    ossl::rethrow_sink_error(m_out.get());
-    ossl::throw_last(Errc::internal, "finishing encryption");
-  }
-}
+void Encryptor::update(std::string_view content) { m_stream.update(content); }
+
+void Encryptor::finish() { m_stream.finish(Errc::internal); }
 
 std::string content_type_name(std::string_view der) {
   // Only the ContentInfo header and its first field are needed, so a prefix of the data will do.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cms/attributes.h"
+#include "cms/cms_stream.h"
 #include "io/sink.h"
 #include "ossl/handles.h"
 #include "io/source.h"
@@ -43,17 +44,12 @@ EncryptionPlan plan_encryption(const std::vector<Recipient>& recipients, CipherC
 class Encryptor {
 public:
   Encryptor(const std::vector<Recipient>& recipients, const EncryptionPlan& plan, io::Sink& out);
-  ~Encryptor();
-  Encryptor(const Encryptor&) = delete;
-  Encryptor& operator=(const Encryptor&) = delete;
   void update(std::string_view content);
   /** Completes the structure (padding, tag, end-of-contents octets). */
   void finish();
 
 private:
-  ossl::CmsPtr m_cms;
-  ossl::BioPtr m_out;
-  BIO* m_chain = nullptr;  // OpenSSL's streaming filters on top of m_out
+  CmsStream m_stream;
 };
 
 struct DecryptResult {

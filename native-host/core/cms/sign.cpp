@@ -110,28 +110,11 @@ std::string DetachedSigner::finish() {
 }
 
 OpaqueSigner::OpaqueSigner(const keys::Credentials& creds, const SignOptions& options, io::Sink& out)
-    : m_cms(prepare(creds, options, CMS_STREAM)), m_out(ossl::sink_bio(out)) {
-  m_chain = BIO_new_CMS(m_out.get(), m_cms.get());
-  if (m_chain == nullptr) ossl::throw_last(Errc::internal, "starting the signature");
-}
+    : m_stream(prepare(creds, options, CMS_STREAM), out, "signing") {}
 
-OpaqueSigner::~OpaqueSigner() { ossl::free_chain_above(m_chain, m_out.get()); }
+void OpaqueSigner::update(std::string_view content) { m_stream.update(content); }
 
-void OpaqueSigner::update(std::string_view content) {
-  if (content.empty()) return;
-  if (BIO_write(m_chain, content.data(), static_cast<int>(content.size())) != static_cast<int>(content.size())) {
-    ossl::rethrow_sink_error(m_out.get());
-    ossl::throw_last(Errc::internal, "signing");
-  }
-}
-
-void OpaqueSigner::finish() {
-  ossl::ClearErrorsOnExit clear;
-  if (BIO_flush(m_chain) != 1) {
-    ossl::rethrow_sink_error(m_out.get());
-    ossl::throw_last(Errc::key_load_failed, "signing failed");
-  }
-}
+void OpaqueSigner::finish() { m_stream.finish(Errc::key_load_failed); }
 
 const EVP_MD* digest_by_name(std::string_view name) {
   std::string n = mime::to_lower(name);

@@ -2,6 +2,7 @@
 // in chunks, and opaque (encapsulated) signatures streamed from a BIO.
 #pragma once
 
+#include "cms/cms_stream.h"
 #include "io/sink.h"
 #include "keys/credentials.h"
 
@@ -39,17 +40,12 @@ private:
 class OpaqueSigner {
 public:
   OpaqueSigner(const keys::Credentials& creds, const SignOptions& options, io::Sink& out);
-  ~OpaqueSigner();
-  OpaqueSigner(const OpaqueSigner&) = delete;
-  OpaqueSigner& operator=(const OpaqueSigner&) = delete;
   void update(std::string_view content);
   /** Signs and writes the rest of the structure. */
   void finish();
 
 private:
-  ossl::CmsPtr m_cms;
-  ossl::BioPtr m_out;
-  BIO* m_chain = nullptr;
+  CmsStream m_stream;
 };
 
 /** "sha256", "SHA-384", "sha512" -> digest; throws WEAK_ALGORITHM for SHA-1/MD5 and USAGE for others. */
