@@ -6,7 +6,8 @@
 namespace inkan::mime {
 
 LineReader::LineReader(const io::Source& src, io::Range range, std::size_t window)
-    : m_src(src), m_range(range), m_window(window), m_pos(range.begin) {
+    : m_src(src), m_range(range), m_window(std::max<std::size_t>(window, 2)), m_pos(range.begin) {
+  // At least two bytes: telling CRLF from a bare CR needs the byte after the CR.
   m_range.end = std::min<std::uint64_t>(m_range.end, src.size());
   m_buf_off = m_pos;
 }
@@ -21,7 +22,11 @@ void LineReader::load(std::uint64_t from) {
 
 void LineReader::ensure(std::uint64_t target, std::uint64_t line_begin, bool& crossed) {
   // Keep the line in one window while it fits; a longer line keeps only its prefix.
-  if (!crossed && target - line_begin < m_window) {
+  // Reloading at the line start only helps if the window does not start there already:
+  // otherwise (a CR on the last byte of such a window) the same window would come back
+  // for ever, so the line is treated as crossing windows.
+  const bool already_there = line_begin == m_buf_off && !m_buf.empty();
+  if (!crossed && target - line_begin < m_window && !already_there) {
     load(line_begin);
     return;
   }

@@ -1,5 +1,7 @@
 #include "smime/canonical.h"
 
+#include "smime/header_encoding.h"
+
 #include "error.h"
 #include "mime/codec.h"
 #include "mime/headers.h"
@@ -112,108 +114,7 @@ Rewrite decide(const mime::Entity& e, const BodyScan& s) {
   return s.eight_bit * 10 > s.bytes ? Rewrite::base64_text : Rewrite::quoted_printable;
 }
 
-bool has_8bit(std::string_view s) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-
-std::string crlf(std::string_view raw) {
-  std::string out;
-  mime::CrlfCanonicalizer c;
-  c.update(raw, out);
-  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
-  return out;
-}
-
-bool attribute_char(unsigned char c) {
-  return c > 32 && c < 127 && std::string_view("*'%()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) == std::string_view::npos;
-}
-
-// RFC 2231 extended parameter, split in sections to keep lines short.
-std::string rfc2231(const std::string& name, std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::vector<std::string> pieces(1);
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    std::string enc = attribute_char(c) ? std::string(1, ch) : std::string{'%', kHex[c >> 4], kHex[c & 15]};
-    if (pieces.back().size() + enc.size() > 48) pieces.emplace_back();
-    pieces.back() += enc;
-  }
-  std::string out;
-  for (std::size_t i = 0; i < pieces.size(); ++i) {
-    if (i > 0) out += ";\r\n ";
-    out += pieces.size() == 1 ? name + "*=" : name + "*" + std::to_string(i) + "*=";
-    if (i == 0) out += "UTF-8''";
-    out += pieces[i];
-  }
-  return out;
-}
-
-std::string structured_field(const mime::Field& field) {
-  const std::string_view value = field.value;
-  const auto semi = value.find(';');
-  std::string out = field.name + ": " + std::string(mime::trim(value.substr(0, semi)));
-  if (semi == std::string_view::npos) return out + "\r\n";
-  for (const auto& [name, v] : mime::parse_parameters(value.substr(semi + 1))) {
-    out += ";\r\n ";
-    out += has_8bit(v) ? rfc2231(name, v) : name + "=" + mime::quote_param(v);
-  }
-  return out + "\r\n";
-}
-
 }  // namespace
-
-bool is_content_field(std::string_view name) {
-  return name.size() >= 8 && mime::iequals(name.substr(0, 8), "Content-");
-}
-
-std::string encode_words(std::string_view value, std::size_t first_line_used) {
-  // RFC 2047 §2: a line holding encoded-words is at most 76 characters (so a word is at
-  // most 75); each word is as long as the room left allows, never splitting a UTF-8 sequence.
-  constexpr std::size_t kLine = 76;
-  constexpr std::size_t kOverhead = 12;  // "=?UTF-8?B?" and "?="
-  const auto bytes_that_fit = [&](std::size_t i, std::size_t used, std::size_t separator) {
-    const std::size_t room = used + separator + kOverhead < kLine ? (kLine - used - separator - kOverhead) / 4 * 3 : 0;
-    std::size_t n = std::min(room, value.size() - i);
-    while (n > 0 && i + n < value.size() && (static_cast<unsigned char>(value[i + n]) & 0xC0) == 0x80) --n;
-    return n;
-  };
-  std::string out;
-  std::size_t used = first_line_used;
-  std::size_t i = 0;
-  while (i < value.size()) {
-    std::size_t separator = out.empty() ? 0 : 1;
-    std::size_t n = bytes_that_fit(i, used, separator);
-    if (n == 0 && used + separator > 0) {  // not even one character fits here: fold first
-      out += "\r\n";
-      used = 0;
-      separator = 1;
-      n = bytes_that_fit(i, used, separator);
-    }
-    if (n == 0) n = std::min<std::size_t>(45, value.size() - i);  // a run of stray continuation bytes
-    std::string b64 = mime::base64_encode(value.substr(i, n));
-    while (!b64.empty() && (b64.back() == '\n' || b64.back() == '\r')) b64.pop_back();
-    const std::string word = "=?UTF-8?B?" + b64 + "?=";
-    if (separator > 0) {
-      out += ' ';
-      ++used;
-    }
-    out += word;
-    used += word.size();
-    i += n;
-  }
-  return out;
-}
-
-std::string seven_bit_field(const mime::Field& field) {
-  if (!has_8bit(field.raw)) return crlf(field.raw);
-  if (mime::iequals(field.name, "Content-Type") || mime::iequals(field.name, "Content-Disposition")) {
-    return structured_field(field);
-  }
-  return field.name + ": " + encode_words(field.value, field.name.size() + 2) + "\r\n";
-}
 
 void Canonicalizer::emit(std::string_view bytes) {
   m_buf.append(bytes);
@@ -239,9 +140,7 @@ void Canonicalizer::write_headers(const mime::Entity& e, bool content_only, cons
   for (const auto& f : e.headers.fields()) {
     if (content_only && !is_content_field(f.name)) continue;
     if (!new_cte.empty() && mime::iequals(f.name, "Content-Transfer-Encoding")) continue;
-    const bool encodable = is_content_field(f.name) || mime::iequals(f.name, "Subject") ||
-                           mime::iequals(f.name, "Comments");
-    emit(encodable ? seven_bit_field(f) : crlf(f.raw));
+    emit(seven_bit_field(f));
   }
   if (add_default_type) emit("Content-Type: text/plain; charset=UTF-8\r\n");
   if (!new_cte.empty()) emit("Content-Transfer-Encoding: " + new_cte + "\r\n");

@@ -1,6 +1,6 @@
 // The canonical form of a MIME entity for signing (RFC 8551 §3.1): CRLF line
 // ends, every part in a 7-bit-safe transfer encoding, 8-bit header values
-// encoded (RFC 2047/2231). Bodies are streamed; text keeps its exact bytes
+// encoded (RFC 2047/2231, see header_encoding.h). Bodies are streamed; text keeps its exact bytes
 // once decoded, so Japanese (or any) text survives byte for byte.
 #pragma once
 
@@ -39,14 +39,5 @@ private:
   int m_depth = 0;
   static constexpr int kMaxDepth = 40;
 };
-
-/** True for field names that belong to the MIME entity rather than the message ("Content-*"). */
-bool is_content_field(std::string_view name);
-
-/** A field rewritten to 7 bits if its value carries 8-bit bytes; CRLF-terminated either way. */
-std::string seven_bit_field(const mime::Field& field);
-
-/** RFC 2047 B-encoding of an unstructured value, folded to fit 78-column lines. */
-std::string encode_words(std::string_view value, std::size_t first_line_used);
 
 }  // namespace inkan::smime

@@ -3,6 +3,7 @@
 #include "mime/address.h"
 #include "mime/date.h"
 #include "smime/canonical.h"
+#include "smime/header_encoding.h"
 
 #include <openssl/rand.h>
 

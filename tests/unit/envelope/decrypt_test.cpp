@@ -1,0 +1,230 @@
+// Decrypting what the openssl command line encrypted, and every way it can
+// fail: not for this key, tampered ciphertext (CBC padding, GCM tag), not
+// encrypted at all, or encrypted below the root (EFAIL).
+#include "error.h"
+#include "io/sink.h"
+#include "io/source.h"
+#include "smime/analyse.h"
+#include "support/files.h"
+#include "support/pki.h"
+#include "support/process.h"
+#include "support/smime_fixtures.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using inkan::Errc;
+
+class Decrypt : public ::testing::Test {
+protected:
+  // 3 blocks and a bit: CBC padding is 16 - (size % 16).
+  const std::string m_plain = "Content-Type: text/plain; charset=us-ascii\r\n\r\nThe eagle lands at dawn. 4711\r\n";
+
+  std::string message(const std::string& der, const std::string& type = "enveloped-data") const {
+    return inkan::test::pkcs7_mime("From: alice@example.org\r\nTo: bob@example.net\r\n", type, der);
+  }
+
+  static std::string plaintext_of(const inkan::smime::DecryptedMessage& d) {
+    return inkan::io::read_range(*d.plaintext, 0, d.plaintext->size(), 64 << 20);
+  }
+
+  static inkan::smime::DecryptedMessage decrypt(const std::string& msg, const inkan::keys::Credentials& key) {
+    const inkan::io::MemorySource src(msg);
+    return inkan::smime::decrypt_message(src, {&key});
+  }
+
+  static Errc decrypt_error(const std::string& msg, const std::vector<const inkan::keys::Credentials*>& keys) {
+    const inkan::io::MemorySource src(msg);
+    try {
+      const auto d = inkan::smime::decrypt_message(src, keys);
+      ADD_FAILURE() << "decryption succeeded; plaintext released: " << plaintext_of(d);
+      return Errc::internal;
+    } catch (const inkan::Error& e) {
+      return e.code();
+    }
+  }
+
+  inkan::test::TempDir m_dir;
+};
+
+TEST_F(Decrypt, OpensslAes256CbcEnvelopeDecrypts) {
+  const auto bob = inkan::test::credentials("bob");
+  const auto d = decrypt(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain)), bob);
+  EXPECT_EQ(plaintext_of(d), m_plain);
+  EXPECT_EQ(d.content_cipher, "aes-256-cbc");
+  EXPECT_FALSE(d.authenticated);
+}
+
+TEST_F(Decrypt, OpensslAes256GcmAuthEnvelopeDecrypts) {
+  const auto bob = inkan::test::credentials("bob");
+  const auto d = decrypt(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain, "-aes-256-gcm"),
+                                 "authEnveloped-data"),
+                         bob);
+  EXPECT_EQ(plaintext_of(d), m_plain);
+  EXPECT_EQ(d.content_cipher, "aes-256-gcm");
+  EXPECT_TRUE(d.authenticated);
+}
+
+TEST_F(Decrypt, EcdhRecipientsDecrypt) {
+  for (const char* name : {"carol", "dave"}) {
+    const auto key = inkan::test::credentials(name);
+    const auto d = decrypt(message(inkan::test::openssl_encrypt(m_dir, {name}, m_plain)), key);
+    EXPECT_EQ(plaintext_of(d), m_plain) << name;
+  }
+}
+
+TEST_F(Decrypt, AnyListedRecipientCanDecrypt) {
+  const std::string msg = message(inkan::test::openssl_encrypt(m_dir, {"alice", "bob", "carol"}, m_plain));
+  for (const char* name : {"alice", "bob", "carol"}) {
+    EXPECT_EQ(plaintext_of(decrypt(msg, inkan::test::credentials(name))), m_plain) << name;
+  }
+}
+
+TEST_F(Decrypt, LegacyTripleDesStillDecrypts) {
+  const auto bob = inkan::test::credentials("bob");
+  const auto d = decrypt(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain, "-des3")), bob);
+  EXPECT_EQ(plaintext_of(d), m_plain);
+  EXPECT_EQ(d.content_cipher, "des-ede3-cbc");
+}
+
+TEST_F(Decrypt, BareDerAndPemEnvelopesDecrypt) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain);
+  EXPECT_EQ(plaintext_of(decrypt(der, bob)), m_plain);
+  const std::string pem_path = m_dir.file("env.pem").string();
+  inkan::test::openssl_ok({"cms", "-cmsout", "-inform", "DER", "-in", m_dir.put("env.der", der), "-outform", "PEM",
+                           "-out", pem_path});
+  EXPECT_EQ(plaintext_of(decrypt(inkan::test::read_file(pem_path), bob)), m_plain);
+}
+
+TEST_F(Decrypt, TheKeyOfSomeoneElseIsNoMatchingRecipient) {
+  const auto alice = inkan::test::credentials("alice");
+  EXPECT_EQ(decrypt_error(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain)), {&alice}),
+            Errc::no_matching_recipient);
+}
+
+TEST_F(Decrypt, NoKeyAtAllIsNoMatchingRecipient) {
+  EXPECT_EQ(decrypt_error(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain)), {}),
+            Errc::no_matching_recipient);
+}
+
+TEST_F(Decrypt, ReencodingWithoutChangeStillDecrypts) {
+  // Control for the tampering tests: the harness itself (parse, re-encode) changes nothing.
+  const auto bob = inkan::test::credentials("bob");
+  for (const char* cipher : {"-aes-256-cbc", "-aes-256-gcm"}) {
+    const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain, cipher);
+    const std::string same = inkan::test::with_tampered_ciphertext(der, 17, 0x00);
+    const std::string type = std::string(cipher) == "-aes-256-gcm" ? "authEnveloped-data" : "enveloped-data";
+    EXPECT_EQ(plaintext_of(decrypt(message(same, type), bob)), m_plain) << cipher;
+  }
+}
+
+TEST_F(Decrypt, TamperedCbcCiphertextIsDecryptFailed) {
+  // Changing the last byte of the next-to-last block XORs the last plaintext byte, the
+  // padding length (1..16), with 0x20: the padding can no longer be valid.
+  const auto bob = inkan::test::credentials("bob");
+  const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain);
+  const std::string tampered = inkan::test::with_tampered_ciphertext(der, 17, 0x20);
+  EXPECT_EQ(decrypt_error(message(tampered), {&bob}), Errc::decrypt_failed);
+}
+
+TEST_F(Decrypt, TamperedGcmCiphertextIsDecryptFailed) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain, "-aes-256-gcm");
+  for (const std::size_t offset : {std::size_t{1}, m_plain.size() / 2, m_plain.size()}) {
+    const std::string tampered = inkan::test::with_tampered_ciphertext(der, offset, 0x01);
+    EXPECT_EQ(decrypt_error(message(tampered, "authEnveloped-data"), {&bob}), Errc::decrypt_failed) << offset;
+  }
+}
+
+TEST_F(Decrypt, TamperedGcmTagIsDecryptFailed) {
+  // DER from OpenSSL ends with the MAC (no unauthenticated attributes).
+  const auto bob = inkan::test::credentials("bob");
+  std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain, "-aes-256-gcm");
+  der.back() = static_cast<char>(der.back() ^ 0x80);
+  EXPECT_EQ(decrypt_error(message(der, "authEnveloped-data"), {&bob}), Errc::decrypt_failed);
+}
+
+TEST_F(Decrypt, TamperedCiphertextThroughAnalyseIsAnErrorNotAVerdict) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string tampered =
+      inkan::test::with_tampered_ciphertext(inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain), 17, 0x20);
+  const inkan::io::MemorySource src(message(tampered));
+  inkan::smime::AnalyseOptions o;
+  o.keys = {&bob};
+  try {
+    inkan::smime::analyse(src, o);
+    FAIL() << "analysed a tampered ciphertext";
+  } catch (const inkan::Error& e) {
+    EXPECT_EQ(e.code(), Errc::decrypt_failed);
+  }
+}
+
+TEST_F(Decrypt, TruncatedEnvelopeIsMalformed) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain);
+  for (const std::size_t keep : {der.size() - 1, der.size() - 40, der.size() / 2}) {
+    EXPECT_EQ(decrypt_error(message(der.substr(0, keep)), {&bob}), Errc::cms_malformed) << keep;
+  }
+}
+
+TEST_F(Decrypt, PlainMessageIsNotEncrypted) {
+  const auto bob = inkan::test::credentials("bob");
+  EXPECT_EQ(decrypt_error("From: a@example.org\r\nContent-Type: text/plain\r\n\r\nhello\r\n", {&bob}),
+            Errc::not_encrypted);
+}
+
+TEST_F(Decrypt, SignedMessageIsNotEncrypted) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string entity = inkan::test::text_entity("signed only\r\n");
+  const std::string der = inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity);
+  EXPECT_EQ(decrypt_error(inkan::test::multipart_signed("From: alice@example.org\r\n", entity, der), {&bob}),
+            Errc::not_encrypted);
+  const std::string opaque =
+      inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity, {"-nodetach"});
+  EXPECT_EQ(decrypt_error(message(opaque, "signed-data"), {&bob}), Errc::not_encrypted);
+}
+
+TEST_F(Decrypt, EncryptedPartBelowTheRootIsRefused) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string part = inkan::test::pkcs7_mime("", "enveloped-data",
+                                                   inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain));
+  const std::string msg = "From: mallory@example.org\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n"
+                          "--m\r\nContent-Type: text/plain\r\n\r\nreply to this\r\n--m\r\n" + part + "\r\n--m--\r\n";
+  EXPECT_EQ(decrypt_error(msg, {&bob}), Errc::encrypted_part_not_root);
+}
+
+TEST_F(Decrypt, Pkcs7MimeWithoutCmsIsMalformedNotUnencrypted) {
+  // It says it is encrypted; a body that is not CMS is damage, not a plain message.
+  const auto bob = inkan::test::credentials("bob");
+  EXPECT_EQ(decrypt_error(message("not DER, not anything"), {&bob}), Errc::cms_malformed);
+}
+
+TEST_F(Decrypt, GatewaySignatureAroundTheEnvelopeIsIgnored) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string encrypted_entity =
+      inkan::test::pkcs7_mime("", "enveloped-data", inkan::test::openssl_encrypt(m_dir, {"bob"}, m_plain));
+  const std::string der = inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), encrypted_entity);
+  const auto d = decrypt(inkan::test::multipart_signed("From: alice@example.org\r\n", encrypted_entity, der), bob);
+  EXPECT_EQ(plaintext_of(d), m_plain);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "outer-signature-ignored");
+}
+
+TEST_F(Decrypt, StreamingIntoASinkGivesTheSamePlaintext) {
+  const auto bob = inkan::test::credentials("bob");
+  const std::string big = "Content-Type: application/octet-stream\r\n\r\n" + std::string(300000, 'Q') + "\r\n";
+  const inkan::io::MemorySource src(message(inkan::test::openssl_encrypt(m_dir, {"bob"}, big, "-aes-256-gcm"),
+                                            "authEnveloped-data"));
+  std::string out;
+  inkan::io::StringSink sink(out);
+  const auto d = inkan::smime::decrypt_message_into(src, {&bob}, sink);
+  EXPECT_EQ(out, big);
+  EXPECT_TRUE(d.authenticated);
+  EXPECT_EQ(d.plaintext, nullptr);
+}
+
+}  // namespace
