@@ -1,6 +1,7 @@
 // inkan: the S/MIME engine on the command line.
 #include "commands.h"
 #include "error.h"
+#include "help.h"
 #include "ossl/library.h"
 
 #include <algorithm>
@@ -21,22 +22,15 @@ using inkan::cli::Context;
 struct Command {
   const char* name;
   int (*run)(const std::vector<std::string>&, const Context&);
-  const char* summary;
 };
 
 constexpr Command kCommands[] = {
-    {"sign", inkan::cli::run_sign, "sign a message (multipart/signed; --opaque; --detached-file for any file)"},
-    {"verify", inkan::cli::run_verify, "verify a signed (or signed and encrypted) message, .p7m or .p7s"},
-    {"encrypt", inkan::cli::run_encrypt, "encrypt a message to --to recipients (signs first with --key)"},
-    {"decrypt", inkan::cli::run_decrypt, "decrypt a message; writes the decrypted MIME entity"},
-    {"inspect", inkan::cli::run_inspect, "show the MIME and S/MIME structure of a message or CMS file"},
+    {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
+    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},
 };
 
-void usage(std::ostream& out) {
-  out << "usage: inkan [--lang en|ja] COMMAND [OPTIONS] [FILE]\n\ncommands:\n";
-  for (const auto& c : kCommands) out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
-  out << "\nFILE defaults to standard input; results go to standard output unless -o FILE is given.\n"
-         "See docs/cli.md for every option and the exit codes.\n";
+bool wants_help(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 
 }  // namespace
@@ -53,7 +47,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args.front() == "--help") {
-      usage(std::cout);
+      inkan::cli::print_usage(std::cout, ctx.lang);
       return 0;
     }
     if (args.front() == "--lang" && args.size() >= 2) {
@@ -63,12 +57,23 @@ int main(int argc, char** argv) {
     }
     break;
   }
-  if (args.empty() || args.front() == "help") {
-    usage(args.empty() ? std::cerr : std::cout);
-    return args.empty() ? inkan::cli::kExitUsage : 0;
+  if (args.empty()) {
+    inkan::cli::print_usage(std::cerr, ctx.lang);
+    return inkan::cli::kExitUsage;
+  }
+  if (args.front() == "help") {
+    if (args.size() == 1) {
+      inkan::cli::print_usage(std::cout, ctx.lang);
+      return 0;
+    }
+    if (inkan::cli::print_command_help(args[1], std::cout, ctx.lang)) return 0;
+    std::cerr << "inkan: unknown command " << args[1] << "\n\n";
+    inkan::cli::print_usage(std::cerr, ctx.lang);
+    return inkan::cli::kExitUsage;
   }
   const std::string name = args.front();
   args.erase(args.begin());
+  if (wants_help(args) && inkan::cli::print_command_help(name, std::cout, ctx.lang)) return 0;
   const bool json = std::find(args.begin(), args.end(), std::string("--json")) != args.end();
   for (const auto& c : kCommands) {
     if (name != c.name) continue;
@@ -87,6 +92,6 @@ int main(int argc, char** argv) {
     }
   }
   std::cerr << "inkan: unknown command " << name << "\n\n";
-  usage(std::cerr);
+  inkan::cli::print_usage(std::cerr, ctx.lang);
   return inkan::cli::kExitUsage;
 }

@@ -1,0 +1,88 @@
+// `inkan COMMAND --help`: every option it lists is one the command accepts,
+// every option docs/cli.md documents for the command is listed, and the text
+// follows the language.
+#include "cli/cli_fixture.h"
+
+#include <regex>
+#include <set>
+#include <string>
+
+namespace {
+
+using inkan::test::CliTest;
+
+const char* const kCommands[] = {"sign", "verify", "encrypt", "decrypt", "inspect"};
+
+// Option forms at the start of the lines under "options:" ("  -o, --output FILE   ...").
+std::set<std::string> listed_options(const std::string& help) {
+  std::set<std::string> out;
+  const std::regex line("\\n  (?:-[a-z], )?(--[a-z0-9-]+)");
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), line); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1]);
+  }
+  return out;
+}
+
+// The options in the table of docs/cli.md's "## `inkan COMMAND`" section.
+std::set<std::string> documented_options(const std::string& doc, const std::string& command) {
+  const auto start = doc.find("## `inkan " + command + "`");
+  if (start == std::string::npos) return {};
+  const auto end = doc.find("\n## ", start + 1);
+  const std::string section = doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::set<std::string> out;
+  const std::regex cell("\\n\\| `(--[a-z0-9-]+)");
+  for (auto it = std::sregex_iterator(section.begin(), section.end(), cell); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1]);
+  }
+  return out;
+}
+
+TEST_F(CliTest, EveryListedOptionIsAccepted) {
+  for (const char* command : kCommands) {
+    const auto help = inkan({command, "--help"});
+    ASSERT_EQ(help.exit_code, 0) << command << ": " << inkan::test::describe(help);
+    const auto options = listed_options(help.out);
+    EXPECT_GE(options.size(), 1u) << help.out;
+    for (const auto& option : options) {
+      // A value that names no file: the command fails later, but never on the option itself.
+      const auto r = inkan({command, option, "no-such-file-" + option.substr(2), "no-such-input"});
+      EXPECT_EQ(r.err.find("unknown option"), std::string::npos) << command << " " << option << ": " << r.err;
+      EXPECT_NE(r.exit_code, 0) << command << " " << option;
+    }
+  }
+}
+
+TEST_F(CliTest, HelpListsWhatTheDocsDocument) {
+  const std::string doc = inkan::test::read_file(inkan::test::env_or("INKAN_SOURCE_DIR") + "/docs/cli.md");
+  for (const char* command : kCommands) {
+    const auto listed = listed_options(inkan({command, "--help"}).out);
+    const auto documented = documented_options(doc, command);
+    EXPECT_FALSE(documented.empty()) << "no option table for " << command << " in docs/cli.md";
+    for (const auto& option : documented) {
+      EXPECT_EQ(listed.count(option), 1u) << "docs/cli.md documents " << option << " for " << command
+                                          << " but --help does not list it";
+    }
+  }
+}
+
+TEST_F(CliTest, HelpFollowsTheLanguage) {
+  const auto en = inkan({"sign", "--help"});
+  const auto ja = inkan({"--lang", "ja", "sign", "--help"});
+  inkan::test::RunOptions japanese;
+  japanese.set_env = {"LANG=ja_JP.UTF-8"};
+  const auto ja_env = inkan({"help", "sign"}, japanese);
+  ASSERT_EQ(ja.exit_code, 0);
+  EXPECT_NE(en.out, ja.out);
+  EXPECT_NE(ja.out.find("\xE7\xBD\xB2\xE5\x90\x8D"), std::string::npos) << ja.out;  // 署名
+  EXPECT_EQ(ja_env.out, ja.out);
+  EXPECT_EQ(listed_options(en.out), listed_options(ja.out));
+}
+
+TEST_F(CliTest, HelpForAnUnknownCommandIsAUsageError) {
+  const auto r = inkan({"help", "sing"});
+  EXPECT_EQ(r.exit_code, 2) << inkan::test::describe(r);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("unknown command sing"), std::string::npos) << r.err;
+}
+
+}  // namespace
