@@ -7,6 +7,8 @@
 #include "mime/headers.h"
 #include "mime/line_reader.h"
 
+#include <type_traits>
+
 namespace inkan::smime {
 namespace {
 
@@ -193,67 +195,43 @@ void Canonicalizer::write_body(const mime::Entity& e, int rewrite) {
     case Rewrite::relabel_7bit:
       emit_canonical(e.body);
       return;
-    case Rewrite::quoted_printable: {
-      mime::QpEncoder enc;
-      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
-        enc.update(chunk, m_buf);
-        if (m_buf.size() >= (1 << 16)) flush();
-      });
-      enc.finish(m_buf);
+    case Rewrite::quoted_printable:
+      transcode(e.body, Passthrough{}, mime::QpEncoder{});
       return;
-    }
-    case Rewrite::base64_text: {
-      mime::CrlfCanonicalizer lines;
-      mime::Base64Encoder enc;
-      std::string tmp;
-      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
-        tmp.clear();
-        lines.update(chunk, tmp);
-        enc.update(tmp, m_buf);
-        if (m_buf.size() >= (1 << 16)) flush();
-      });
-      enc.finish(m_buf);
+    case Rewrite::base64_text:  // text's line ends are CRLF before encoding (RFC 8551 §3.1.1)
+      transcode(e.body, mime::CrlfCanonicalizer{}, mime::Base64Encoder{});
       return;
-    }
-    case Rewrite::reencode_base64: {  // junk in base64 is ignored by decoders: drop it
-      mime::Base64Decoder dec;
-      mime::Base64Encoder enc;
-      std::string tmp;
-      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
-        tmp.clear();
-        dec.update(chunk, tmp);
-        enc.update(tmp, m_buf);
-        if (m_buf.size() >= (1 << 16)) flush();
-      });
-      enc.finish(m_buf);
+    case Rewrite::reencode_base64:  // junk in base64 is ignored by decoders: drop it
+      transcode(e.body, mime::Base64Decoder{}, mime::Base64Encoder{});
       return;
-    }
-    case Rewrite::reencode_qp: {  // decode, then encode properly (8-bit bytes, bare CRs)
-      mime::QpDecoder dec;
-      mime::QpEncoder enc;
-      std::string tmp;
-      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
-        tmp.clear();
-        dec.update(chunk, tmp);
-        enc.update(tmp, m_buf);
-        if (m_buf.size() >= (1 << 16)) flush();
-      });
-      tmp.clear();
-      dec.finish(tmp);
-      enc.update(tmp, m_buf);
-      enc.finish(m_buf);
+    case Rewrite::reencode_qp:  // decode, then encode properly (8-bit bytes, bare CRs)
+      transcode(e.body, mime::QpDecoder{}, mime::QpEncoder{});
       return;
-    }
-    case Rewrite::base64_binary: {
-      mime::Base64Encoder enc;
-      mime::for_each_chunk(m_src, e.body, [&](std::string_view chunk) {
-        enc.update(chunk, m_buf);
-        if (m_buf.size() >= (1 << 16)) flush();
-      });
-      enc.finish(m_buf);
+    case Rewrite::base64_binary:
+      transcode(e.body, Passthrough{}, mime::Base64Encoder{});
       return;
-    }
   }
+}
+
+template <class Stage, class Encoder>
+void Canonicalizer::transcode(io::Range body, Stage stage, Encoder enc) {
+  std::string tmp;
+  mime::for_each_chunk(m_src, body, [&](std::string_view chunk) {
+    if constexpr (std::is_same_v<Stage, Passthrough>) {
+      enc.update(chunk, m_buf);
+    } else {
+      tmp.clear();
+      stage.update(chunk, tmp);
+      enc.update(tmp, m_buf);
+    }
+    if (m_buf.size() >= (1 << 16)) flush();
+  });
+  if constexpr (requires { stage.finish(tmp); }) {
+    tmp.clear();
+    stage.finish(tmp);
+    enc.update(tmp, m_buf);
+  }
+  enc.finish(m_buf);
 }
 
 void Canonicalizer::write_multipart_body(const mime::Entity& e) {

@@ -30,6 +30,10 @@ private:
   void write_leaf(const mime::Entity& e, bool content_only);
   void write_body(const mime::Entity& e, int rewrite);
   void write_multipart_body(const mime::Entity& e);
+  /** Streams a body through a first stage (a decoder, line ends, or nothing) into an encoder. */
+  struct Passthrough {};
+  template <class Stage, class Encoder>
+  void transcode(io::Range body, Stage stage, Encoder enc);
   void emit(std::string_view bytes);
   void emit_canonical(io::Range range);
 
