@@ -88,6 +88,36 @@ message jis.eml crlf "$subject_jis" ISO-2022-JP 7bit body-jis.txt
 sign jis.eml jis.signed && judge "ISO-2022-JP" jis.eml jis.signed body-jis.txt ISO-2022-JP
 sign jis.eml jis-opaque.signed --opaque && judge "ISO-2022-JP, opaque" jis.eml jis-opaque.signed body-jis.txt ISO-2022-JP
 
+# A message forwarded as an attachment, written with raw UTF-8 in the enclosed header
+# (display names, a quoted name with a comma, a comment, Subject) and an 8bit body.
+# message/rfc822 may not be base64-encoded, so signing must make the enclosed header
+# 7-bit itself: the signed entity must be 7-bit, verify in every peer, and the peer's
+# RFC 2047 decoder (Perl's Encode) must give back the author's text.
+{
+  printf 'From: %s\r\nTo: bob@example.net\r\nSubject: Fwd\r\nDate: %s\r\nMIME-Version: 1.0\r\n' "$from_utf8" "$(rfc5322_now)"
+  printf 'Content-Type: multipart/mixed; boundary="fw"\r\n\r\n--fw\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nSee below.\r\n'
+  printf -- '--fw\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+  printf 'From: 山田 花子 <hanako@example.jp>\r\nTo: "鈴木, 一郎" <ichiro@example.jp>, taro@example.jp (田中 太郎)\r\n'
+  printf 'Subject: 会議の件\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+  printf '明日の会議は十時からです。\r\n--fw--\r\n'
+} >fwd.eml
+if sign fwd.eml fwd.signed; then
+  mime split fwd.signed fwd.content fwd.p7s
+  check "forwarded 8-bit message: the signed entity is 7-bit" mime eight-bit fwd.content
+  check "forwarded 8-bit message: openssl verifies" ossl_verify fwd.signed fwd.entity
+  check "forwarded 8-bit message: cmsutil verifies" nss_verify_detached "$WORK/nss" fwd.p7s fwd.content
+  check "forwarded 8-bit message: gpgsm verifies" gpgsm_verify "$WORK/gnupg" fwd.p7s fwd.content
+  printf '%s\n' "山田 花子 <hanako@example.jp>" >fwd.from.want
+  mime fields fwd.content From >fwd.from.got
+  same_bytes "forwarded 8-bit message: enclosed From decodes to the author's text" fwd.from.want fwd.from.got
+  printf '%s\n' '"鈴木, 一郎" <ichiro@example.jp>, taro@example.jp (田中 太郎)' >fwd.to.want
+  mime fields fwd.content To | sed 's/^\([^<]*\) </"\1" </' >fwd.to.got
+  same_bytes "forwarded 8-bit message: enclosed To keeps names and addresses" fwd.to.want fwd.to.got
+  printf '%s\n' '会議の件' >fwd.subject.want
+  mime fields fwd.content Subject >fwd.subject.got
+  same_bytes "forwarded 8-bit message: enclosed Subject decodes" fwd.subject.want fwd.subject.got
+fi
+
 # Signed, then encrypted: the outer headers are still the original ones; inside, the
 # same checks after OpenSSL has decrypted.
 if inkan encrypt --to "$PKI/bob.pem" --key "$PKI/alice.p12" --pass-env INKAN_TEST_PASS utf8-lf.eml \

@@ -18,6 +18,9 @@
 #   wrap-signed HDRS CONTENT SIG OUT   build multipart/signed from outer headers, signed part and DER
 #   wrap-p7m HDRS DER TYPE OUT   build application/pkcs7-mime (smime-type TYPE) from outer headers and DER
 #   bare-lf FILE                 exit 1 if FILE has a LF not preceded by CR (prints the first offset)
+#   eight-bit FILE               exit 1 if FILE has a byte above 0x7F (prints the first offset)
+#   fields FILE NAME             every NAME field anywhere in FILE (at a line start), unfolded and
+#                                RFC 2047 decoded (Perl's Encode), one per line, UTF-8
 #   ct-offset INDEX < ASN1PARSE  file offset of byte INDEX (< 0: from the end) of the encrypted
 #                                content, given `openssl asn1parse` output of an (Auth)EnvelopedData
 use strict;
@@ -187,6 +190,21 @@ if ($cmd eq 'split') {
   if ($d =~ /(?<!\r)\n/g) {
     print 'bare LF at offset ', pos($d) - 1, "\n";
     exit 1;
+  }
+} elsif ($cmd eq 'eight-bit') {
+  my ($file) = @ARGV;
+  my $d = slurp($file);
+  if ($d =~ /[\x80-\xFF]/g) {
+    print '8-bit byte at offset ', pos($d) - 1, "\n";
+    exit 1;
+  }
+} elsif ($cmd eq 'fields') {
+  require Encode;
+  my ($file, $name) = @ARGV;
+  my $d = slurp($file);
+  while ($d =~ /^\Q$name\E:[ \t]*((?:.*?)(?:\r?\n[ \t].*?)*)\r?$/gmi) {
+    (my $v = $1) =~ s/\r?\n(?=[ \t])//g;
+    print Encode::encode('UTF-8', Encode::decode('MIME-Header', $v)), "\n";
   }
 } elsif ($cmd eq 'ct-offset') {
   # encryptedContent is the first [0] after the content-encryption algorithm: one

@@ -199,7 +199,17 @@ std::string encode_address_list(std::string_view v, std::size_t first_line_used)
       pending_space.clear();
       std::string text;
       const std::size_t end = delimited(i, '(', ')', text);
-      out += has_8bit(text) ? "(" + encode_words(text, column() + 1) + ")" : std::string(v.substr(i, end - i));
+      if (has_8bit(text)) {
+        std::string words = encode_words(text, column() + 1);
+        if (words.rfind("\r\n", 0) == 0) {  // no room on this line: fold before the '(', not inside
+          if (!out.empty() && out.back() == ' ') out.pop_back();
+          out += "\r\n ";
+          words = encode_words(text, column() + 1);
+        }
+        out += "(" + words + ")";
+      } else {
+        out += v.substr(i, end - i);
+      }
       i = end;
     } else if (c == '<' || c == '@') {
       flush_phrase(c == '@', true);

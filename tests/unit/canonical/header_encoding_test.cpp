@@ -222,6 +222,17 @@ TEST(EncodeAddressList, CommentIsEncodedInsideItsParentheses) {
   EXPECT_EQ(decode_encoded_words(out.substr(14, out.size() - 15), nullptr), "\xE5\xB1\xB1\xE7\x94\xB0") << out;
 }
 
+TEST(EncodeAddressList, ALongLineFoldsBeforeTheCommentNotInsideIt) {
+  const std::string comment = "\xE7\x94\xB0\xE4\xB8\xAD \xE5\xA4\xAA\xE9\x83\x8E";  // 田中 太郎
+  const std::string out = encode_address("first.person@example.jp, second.person@example.jp (" + comment + ")");
+  ASSERT_TRUE(ref_is_7bit(out)) << out;
+  EXPECT_EQ(out.find("(\r\n"), std::string::npos) << out;
+  const auto open = out.find('(');
+  ASSERT_NE(open, std::string::npos) << out;
+  EXPECT_EQ(decode_encoded_words(out.substr(open + 1, out.size() - open - 2), nullptr), comment) << out;
+  for (const auto& line : split_crlf_lines(out)) EXPECT_LE(line.size(), 78u) << line;
+}
+
 TEST(EncodeAddressList, GroupNameIsEncoded) {
   const std::string out = encode_address("\xE5\x8F\x8B\xE9\x81\x94: a@example.jp, b@example.jp;");  // 友達
   ASSERT_TRUE(ref_is_7bit(out)) << out;
