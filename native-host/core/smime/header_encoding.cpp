@@ -229,6 +229,7 @@ std::string encode_address_list(std::string_view v, std::size_t first_line_used)
     } else {
       std::size_t j = i;
       while (j < v.size() && std::string_view(" \t\"(<@,;:").find(v[j]) == std::string_view::npos) ++j;
+      if (j == i) ++j;  // a '"' inside a domain: copied as a character of its own
       if (in_domain) {
         out += pending_space;
         pending_space.clear();

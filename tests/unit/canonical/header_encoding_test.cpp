@@ -246,6 +246,17 @@ TEST(EncodeAddressList, InternationalisedMailboxIsLeftAsWritten) {
   EXPECT_EQ(encode_address("<" + value + ">"), "<" + value + ">");
 }
 
+TEST(EncodeAddressList, MalformedListsEndAndKeepTheirAddresses) {
+  // Found by fuzz_mime: a quote inside a domain once stopped the scanner from moving on.
+  for (const std::string& value : {std::string("a@\"b.example, \xE5\xB1\xB1 <c@d>"), std::string("a@b\"c"),
+                                  std::string("(\xE5\xB1\xB1 (unclosed"), std::string("\xE5\xB1\xB1 <unclosed@x"),
+                                  std::string("@@@,,,;;;::: \"\"\"")}) {
+    const std::string out = encode_address(value);
+    EXPECT_FALSE(out.empty()) << value;
+  }
+  EXPECT_NE(encode_address("a@\"b.example, \xE5\xB1\xB1 <c@d>").find("a@\"b.example,"), std::string::npos);
+}
+
 TEST(EncodeAddressList, AsciiListIsUnchanged) {
   const std::string value = "\"Bob, Jr.\" <bob@example.com>, (note) carol@example.org, Team: d@e.f;";
   EXPECT_EQ(encode_address(value), value);
