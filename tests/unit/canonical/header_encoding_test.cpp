@@ -161,6 +161,30 @@ TEST(HeaderEncoding, SubjectOfAnEnclosedMessageIsEncoded) {
   EXPECT_EQ(decode_encoded_words(field_value(split_entity(out).headers, "Subject"), nullptr), subject);
 }
 
+TEST(HeaderEncoding, EnclosedMessageWithEightBitAddressHeaderIsSevenBitAndDecodes) {
+  const std::string name = "\xE5\xB1\xB1\xE7\x94\xB0";  // 山田
+  const std::string body = "\xE6\x9C\xAC\xE6\x96\x87\r\n";  // 本文
+  const std::string message =
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+      "From: " + name + " <yamada@example.jp>\r\nSubject: x\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body +
+      "--b--\r\n";
+  const std::string out = inkan::test::canonical_content(message);
+  std::string why;
+  ASSERT_TRUE(ref_is_7bit(out, &why)) << why << "\n" << out;
+  const auto parts = inkan::test::split_multipart(split_entity(out).body, "b");
+  ASSERT_TRUE(parts.has_value() && parts->parts.size() == 1u) << out;
+  const auto enclosed = split_entity(split_entity(parts->parts[0]).body);
+  const std::string from = field_value(enclosed.headers, "From");
+  const auto lt = from.find(" <yamada@example.jp>");
+  ASSERT_NE(lt, std::string::npos) << from;
+  EXPECT_EQ(decode_encoded_words(from.substr(0, lt), nullptr), name) << from;
+  EXPECT_EQ(field_value(enclosed.headers, "Subject"), "x");
+  // The CRLF before "--b--" belongs to the delimiter (RFC 2046 §5.1.1), not to the body.
+  EXPECT_EQ(inkan::test::decode_part(enclosed), body.substr(0, body.size() - 2));
+}
+
 TEST(SevenBitField, SevenBitFieldsAreOnlyCrlfCanonicalised) {
   inkan::mime::Field f;
   f.name = "Content-Type";
@@ -236,7 +260,9 @@ TEST(EncodeAddressList, ALongLineFoldsBeforeTheCommentNotInsideIt) {
 TEST(EncodeAddressList, GroupNameIsEncoded) {
   const std::string out = encode_address("\xE5\x8F\x8B\xE9\x81\x94: a@example.jp, b@example.jp;");  // 友達
   ASSERT_TRUE(ref_is_7bit(out)) << out;
-  EXPECT_NE(out.find(": a@example.jp, b@example.jp;"), std::string::npos) << out;
+  const auto colon = out.find(": a@example.jp, b@example.jp;");
+  ASSERT_NE(colon, std::string::npos) << out;
+  EXPECT_EQ(decode_encoded_words(out.substr(0, colon), nullptr), "\xE5\x8F\x8B\xE9\x81\x94") << out;
 }
 
 TEST(EncodeAddressList, InternationalisedMailboxIsLeftAsWritten) {
@@ -251,10 +277,16 @@ TEST(EncodeAddressList, MalformedListsEndAndKeepTheirAddresses) {
   for (const std::string& value : {std::string("a@\"b.example, \xE5\xB1\xB1 <c@d>"), std::string("a@b\"c"),
                                   std::string("(\xE5\xB1\xB1 (unclosed"), std::string("\xE5\xB1\xB1 <unclosed@x"),
                                   std::string("@@@,,,;;;::: \"\"\"")}) {
-    const std::string out = encode_address(value);
-    EXPECT_FALSE(out.empty()) << value;
+    EXPECT_FALSE(encode_address(value).empty()) << value;
   }
-  EXPECT_NE(encode_address("a@\"b.example, \xE5\xB1\xB1 <c@d>").find("a@\"b.example,"), std::string::npos);
+  // What is an address stays as written.
+  const std::pair<const char*, const char*> kept[] = {{"a@\"b.example, \xE5\xB1\xB1 <c@d>", "a@\"b.example,"},
+                                                      {"a@\"b.example, \xE5\xB1\xB1 <c@d>", " <c@d>"},
+                                                      {"a@b\"c", "a@b\"c"},
+                                                      {"\xE5\xB1\xB1 <unclosed@x", " <unclosed@x"}};
+  for (const auto& [value, part] : kept) {
+    EXPECT_NE(encode_address(value).find(part), std::string::npos) << value << " -> " << encode_address(value);
+  }
 }
 
 TEST(EncodeAddressList, AsciiListIsUnchanged) {

@@ -1,6 +1,7 @@
 // Signing refuses what recipients would reject, each with its own code:
 // unusable certificates, weak keys or digests, and a From the certificate
 // does not cover.
+#include "canonical/canonical_support.h"
 #include "cms/sign.h"
 #include "error.h"
 #include "io/sink.h"
@@ -20,8 +21,10 @@ namespace {
 
 using inkan::Errc;
 
+const std::string kSignedBody = "body\r\n";
+
 std::string message_from(const std::string& from_fields) {
-  return from_fields + "To: bob@example.net\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\nbody\r\n";
+  return from_fields + "To: bob@example.net\r\nSubject: s\r\nContent-Type: text/plain\r\n\r\n" + kSignedBody;
 }
 
 std::string sign(const std::string& message, const inkan::keys::Credentials& creds) {
@@ -49,8 +52,12 @@ TEST(Sign, UsableCertificateSignsAndOpensslVerifies) {
   inkan::test::TempDir dir;
   const std::string signed_message = sign(message_from("From: alice@example.org\r\n"), inkan::test::credentials("alice"));
   const auto r = inkan::test::openssl({"cms", "-verify", "-in", dir.put("signed.eml", signed_message), "-CAfile",
-                                       inkan::test::pki("root.pem"), "-purpose", "smimesign", "-out", "/dev/null"});
-  EXPECT_EQ(r.exit_code, 0) << inkan::test::describe(r);
+                                       inkan::test::pki("root.pem"), "-purpose", "smimesign"});
+  ASSERT_EQ(r.exit_code, 0) << inkan::test::describe(r);
+  // What openssl says was signed is the message's body, intact.
+  const auto part = inkan::test::split_entity(r.out);
+  EXPECT_EQ(inkan::test::lower(inkan::test::field_value(part.headers, "Content-Type")).rfind("text/plain", 0), 0u) << r.out;
+  EXPECT_EQ(inkan::test::decode_part(part), kSignedBody) << r.out;
 }
 
 TEST(Sign, ExpiredCertificateIsUnusable) {

@@ -79,7 +79,9 @@ TEST_F(VerifyTest, SignedHeaderChangedIsDigestMismatch) {
   const auto at = message.find("charset=us-ascii");
   ASSERT_NE(at, std::string::npos);
   message.replace(at, 16, "charset=koi8-r  ");
-  EXPECT_EQ(analyse(message).verdict().status, Status::bad);
+  const auto r = analyse(message);
+  EXPECT_EQ(r.verdict().status, Status::bad) << dump(r.verdict());
+  EXPECT_TRUE(has(r.verdict().reasons, "digest-mismatch")) << dump(r.verdict());
 }
 
 TEST_F(VerifyTest, OneByteAppendedToTheSignedPartIsBad) {
