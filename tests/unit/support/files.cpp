@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 namespace inkan::test {
@@ -11,7 +10,11 @@ namespace inkan::test {
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // Sized read rather than istreambuf_iterator, which GCC 12 -O2 flags with -Wnull-dereference.
+  std::string out(static_cast<std::size_t>(std::filesystem::file_size(path)), '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  if (in.gcount() != static_cast<std::streamsize>(out.size())) throw std::runtime_error("cannot read " + path.string());
+  return out;
 }
 
 void write_file(const std::filesystem::path& path, std::string_view bytes) {
