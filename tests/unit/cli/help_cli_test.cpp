@@ -5,6 +5,7 @@
 
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -23,16 +24,29 @@ std::set<std::string> listed_options(const std::string& help) {
   return out;
 }
 
-// The options in the table of docs/cli.md's "## `inkan COMMAND`" section.
-std::set<std::string> documented_options(const std::string& doc, const std::string& command) {
-  const auto start = doc.find("## `inkan " + command + "`");
+// Every `--option` in the first cell of the option table rows of a docs/cli.md section.
+std::set<std::string> table_options(const std::string& doc, const std::string& heading) {
+  const auto start = doc.find(heading);
   if (start == std::string::npos) return {};
   const auto end = doc.find("\n## ", start + 1);
-  const std::string section = doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::istringstream section(doc.substr(start, end == std::string::npos ? std::string::npos : end - start));
   std::set<std::string> out;
-  const std::regex cell("\\n\\| `(--[a-z0-9-]+)");
-  for (auto it = std::sregex_iterator(section.begin(), section.end(), cell); it != std::sregex_iterator(); ++it) {
-    out.insert((*it)[1]);
+  const std::regex option("`(--[a-z0-9-]+)");
+  for (std::string line; std::getline(section, line);) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const std::string first_cell = line.substr(0, line.find(" |", 2));
+    for (auto it = std::sregex_iterator(first_cell.begin(), first_cell.end(), option); it != std::sregex_iterator(); ++it) {
+      out.insert((*it)[1]);
+    }
+  }
+  return out;
+}
+
+// A command's documented options: its own table, plus "Keys and passwords" when it takes --key.
+std::set<std::string> documented_options(const std::string& doc, const std::string& command) {
+  auto out = table_options(doc, "## `inkan " + command + "`");
+  if (out.count("--key") != 0) {
+    for (const auto& o : table_options(doc, "## Keys and passwords")) out.insert(o);
   }
   return out;
 }
