@@ -26,7 +26,9 @@ void print_cms(const nlohmann::ordered_json& cms, int depth) {
   std::cout << "\n";
   if (cms.contains("problem")) std::cout << pad << "  problem: " << str(cms, "problem") << "\n";
   for (const auto& s : cms.value("signers", nlohmann::ordered_json::array())) {
-    std::cout << pad << "  signer: " << str(s, "issuer") << " #" << str(s, "serial") << "  " << str(s, "digest_algorithm")
+    // A signer is named by its certificate's issuer and serial (RFC 5652 §5.3), not by a subject.
+    std::cout << pad << "  signer: certificate #" << str(s, "serial") << " issued by " << str(s, "issuer") << "  "
+              << str(s, "digest_algorithm")
               << " / " << str(s, "signature_algorithm") << "\n";
     const auto caps = s.value("capabilities", nlohmann::ordered_json::array());
     if (!caps.empty()) {
@@ -38,7 +40,7 @@ void print_cms(const nlohmann::ordered_json& cms, int depth) {
   for (const auto& r : cms.value("recipients", nlohmann::ordered_json::array())) {
     std::cout << pad << "  recipient: " << str(r, "type");
     if (r.contains("algorithm")) std::cout << " " << str(r, "algorithm");
-    if (r.contains("issuer")) std::cout << "  " << str(r, "issuer") << " #" << str(r, "serial");
+    if (r.contains("issuer")) std::cout << "  certificate #" << str(r, "serial") << " issued by " << str(r, "issuer");
     if (r.contains("subject_key_id")) std::cout << "  key id " << str(r, "subject_key_id");
     std::cout << "\n";
   }
