@@ -16,28 +16,27 @@
 
 namespace inkan::test {
 
-/** The signed-content form of a message (what write_content_part produces). */
-inline std::string canonical_content(const std::string& message) {
+/** MESSAGE parsed and written by one Canonicalizer call (write_content_part or write_entity). */
+template <class Write>
+std::string canonicalize(const std::string& message, Write write) {
   io::ViewSource src(message);
   const mime::Entity root = mime::parse_message(src);
   std::string out;
   io::StringSink sink(out);
   smime::Canonicalizer canon(src, sink);
-  canon.write_content_part(root);
+  (canon.*write)(root);
   canon.flush();
   return out;
 }
 
+/** The signed-content form of a message (what write_content_part produces). */
+inline std::string canonical_content(const std::string& message) {
+  return canonicalize(message, &smime::Canonicalizer::write_content_part);
+}
+
 /** A whole entity in canonical form (write_entity). */
 inline std::string canonical_entity(const std::string& message) {
-  io::ViewSource src(message);
-  const mime::Entity root = mime::parse_message(src);
-  std::string out;
-  io::StringSink sink(out);
-  smime::Canonicalizer canon(src, sink);
-  canon.write_entity(root);
-  canon.flush();
-  return out;
+  return canonicalize(message, &smime::Canonicalizer::write_entity);
 }
 
 struct SimplePart {
