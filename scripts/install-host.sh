@@ -55,12 +55,15 @@ else
   mv -f "$stage$target.new" "$stage$target"
 fi
 case "$target" in /*) ;; *) echo "install-host.sh: the host path must be absolute: $target" >&2; exit 2 ;; esac
+case "$target" in *$'\n'*) echo "install-host.sh: the host path holds a line break" >&2; exit 2 ;; esac
 
 install -d -m 0755 "$stage$manifest_dir"
 manifest=$stage$manifest_dir/$name.json
 # JSON-escape the path (backslashes and quotes) before putting it into the template.
 escaped=$(printf '%s' "$target" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
-sed "s|@INKAN_HOST_PATH@|$(printf '%s' "$escaped" | sed 's/[|&]/\\&/g')|" "$here/manifests/linux/$name.json" > "$manifest.new"
+# …then escape that for sed's replacement text (backslash, &, and the | delimiter).
+replacement=$(printf '%s' "$escaped" | sed -e 's/[\\&|]/\\&/g')
+sed "s|@INKAN_HOST_PATH@|$replacement|" "$here/manifests/linux/$name.json" > "$manifest.new"
 chmod 0644 "$manifest.new"
 mv -f "$manifest.new" "$manifest"
 echo "Installed $name: manifest $manifest_dir/$name.json -> $target"

@@ -62,13 +62,14 @@ constexpr std::array kOps{
     OpSpec{"encrypt", ops::encrypt, "Encrypts a message (signing it first when a key is given).",
            "input (" INKAN_INPUT "): the RFC 5322 message\n"
            "output (" INKAN_OUTPUT ")\n"
-           "recipient_certs (array of input forms): the recipients' certificates, PEM or DER; "
-           "required until the store is part of the host\n"
+           "recipient_certs (array of input forms): one per recipient, its certificate first (PEM or DER), "
+           "then optionally its chain; required until the store is part of the host\n"
            "key (" INKAN_KEY ", optional): the sender; its certificate also gets a readable copy\n"
            "sign (boolean, default true when key is given): sign, then encrypt\n"
            "self_cert (input form, optional): the sender's certificate when no key is given\n"
            "no_self (boolean, default false): no copy readable by the sender (Sent mail stays unreadable)\n"
            "trust (array of input forms, optional): recipient certificates must chain to these anchors\n"
+           "certs (array of input forms, optional): intermediate certificates for that check\n"
            "cipher (string, default \"auto\"): auto, aes256-cbc or aes256-gcm\n"
            "digest, pss: as for sign",
            INKAN_OUTPUT_RESULT "\n"

@@ -9,6 +9,7 @@ usage: golden.py HOST_BINARY CASE.in.json      (INKAN_TEST_PKI must be set)
 The case format is described in tests/protocol/README.md.
 """
 import base64
+import email.utils
 import json
 import os
 import subprocess
@@ -42,12 +43,22 @@ class Case:
             raise SystemExit(f"openssl {' '.join(args)} failed: {r.stderr.decode(errors='replace')}")
         return r.stdout
 
+    def with_date(self, smime):
+        # openssl writes no Date; the verdict wants one within an hour of the signing time.
+        return f"Date: {email.utils.formatdate()}\r\n".encode("ascii") + smime
+
     def signed(self, name):
-        return self.openssl(["cms", "-sign", "-signer", self.pki("alice.pem"), "-inkey", self.pki("alice.key"),
-                             "-certfile", self.pki("sub.pem"), "-md", "sha256"], messages.by_name(name))
+        body = messages.entity(messages.by_name(name))
+        return self.with_date(self.openssl(["cms", "-sign", "-signer", self.pki("alice.pem"), "-inkey", self.pki("alice.key"),
+                                            "-certfile", self.pki("sub.pem"), "-md", "sha256", "-crlfeol",
+                                            "-from", "alice@example.org", "-to", "bob@example.net", "-subject", "golden"], body))
 
     def encrypted(self, name):
-        return self.openssl(["cms", "-encrypt", "-aes256", self.pki("bob.pem")], self.signed(name))
+        body = messages.entity(messages.by_name(name))
+        inner = self.openssl(["cms", "-sign", "-signer", self.pki("alice.pem"), "-inkey", self.pki("alice.key"),
+                              "-certfile", self.pki("sub.pem"), "-md", "sha256", "-crlfeol"], body)
+        return self.with_date(self.openssl(["cms", "-encrypt", "-aes256", "-crlfeol", "-from", "alice@example.org",
+                                            "-to", "bob@example.net", "-subject", "golden", self.pki("bob.pem")], inner))
 
     def substitute(self, value):
         if isinstance(value, dict):
@@ -185,7 +196,7 @@ def run(binary, case_path):
             if not want:
                 failures.append(f"reply {n} was not expected: {json.dumps(reply)[:300]}")
                 continue
-            exp = want.pop(0)
+            exp = case.substitute(want.pop(0))
             diff = contains(exp, reply, f"reply {n}")
             if diff:
                 failures.append(diff)

@@ -33,3 +33,8 @@ def by_name(name):
         factor = {"k": 1024, "m": 1024 * 1024}[n[-1]]
         return with_attachment(int(n[:-1]) * factor)
     raise KeyError(name)
+
+
+def entity(message):
+    """The MIME entity of one of these messages: its Content-* fields and body (what openssl signs)."""
+    return message[message.index(b"Content-Type:"):]

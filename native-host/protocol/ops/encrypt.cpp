@@ -32,16 +32,24 @@ Reply encrypt(OpContext& ctx) {
   if (certs == nullptr || !certs->is_array() || certs->empty()) {
     throw Error(Errc::bad_request, "recipient_certs: at least one certificate");
   }
+  // Each input's first certificate is a recipient; any others in it are its chain,
+  // as are "certs": intermediates for the check against "trust".
   const x509::TrustStore trust = load_trust(ctx);
-  for (auto& cert : load_certs(ctx, certs, "recipient_certs")) {
+  const auto extra = load_certs(ctx, member(params, "certs"), "certs");
+  for (const auto& form : *certs) {
+    auto list = x509::parse_certificates(read_small_input(ctx, form, "recipient_certs"));
+    if (list.empty()) throw Error(Errc::cert_load_failed, "recipient_certs: no certificate");
     if (!trust.empty()) {
-      const auto check = trust.check(cert.get(), {}, {}, ctx.now, X509_PURPOSE_SMIME_ENCRYPT);
+      std::vector<X509*> chain;
+      for (std::size_t i = 1; i < list.size(); ++i) chain.push_back(list[i].get());
+      for (const auto& c : extra) chain.push_back(c.get());
+      const auto check = trust.check(list.front().get(), chain, {}, ctx.now, X509_PURPOSE_SMIME_ENCRYPT);
       if (!check.ok) {
         throw Error(Errc::recipient_cert_unusable,
                     x509::chain_error_name(check.errors.empty() ? 0 : check.errors.front()));
       }
     }
-    options.recipients.push_back(cms::Recipient{std::move(cert), {}, false});
+    options.recipients.push_back(cms::Recipient{std::move(list.front()), {}, false});
   }
 
   std::shared_ptr<const keys::Credentials> creds;
