@@ -98,7 +98,9 @@ int main(int argc, char** argv) {
   ::close(to_host[0]);
   ::close(from_host[1]);
 
-  std::string key = R"({"pkcs12":{"path":)" + json_string(pki + "/alice.p12") + R"(},"password":"test"})";
+  // The same key files openssl cms gets in the benchmark: a PEM key and its certificate.
+  std::string key = R"({"pem":{"path":)" + json_string(pki + "/alice.key") + R"(},"cert":{"path":)" +
+                    json_string(pki + "/alice.pem") + "}}";
   std::string params = op == "sign" ? R"("key":)" + key
                                     : R"("recipient_certs":[{"path":)" + json_string(pki + "/bob.pem") +
                                           R"(}],"self_cert":{"path":)" + json_string(pki + "/alice.pem") + "}";
