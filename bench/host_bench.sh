@@ -52,7 +52,7 @@ print(f"{total:.1f} {engine:.1f}")
 PY
 }
 
-printf '%-5s %-8s %-11s %9s %9s %8s %7s %9s %9s %9s %9s\n' size op inkan-mode inkan_ms ossl_ms inkan_MBs ratio host_MiB ossl_MiB host_ms engine_ms
+printf '%-5s %-8s %-7s %9s %9s %8s %6s %9s %9s %8s %8s %8s %8s %8s\n' size op mode inkan_ms ossl_ms inkan_MBs ratio inkan_cpu ossl_cpu host_cpu host_ms engine host_MiB ossl_MiB
 for size in $sizes; do
   n=$(bytes_of "$size")
   m=$work/m-$size.eml
@@ -69,36 +69,39 @@ for size in $sizes; do
       [ "$mode" = path ] && [ "$size" != 25m ] && continue
       inkan="$client --host $host --op $op --in $m --out $work/o-inkan --pki $pki --mode $mode"
       hyperfine -N --runs "$runs" --warmup 2 --export-json "$work/h.json" "$inkan" "$ossl" >/dev/null 2>&1
-      report=$("$client" --host "$host" --op "$op" --in "$m" --out "$work/o-inkan" --pki "$pki" --mode "$mode" --report)
+      report=$(INKAN_HOST_LOG=/dev/null "$client" --host "$host" --op "$op" --in "$m" --out "$work/o-inkan" --pki "$pki" --mode "$mode" --report)
       [ -n "${shown:-}" ] || { echo "base64 codec in the host: $(echo "$report" | sed 's/.*"base64":"\([a-z0-9]*\)".*/\1/')"; shown=1; }
-      host_rss=$(echo "$report" |
-                 sed 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/')
+      host_rss=$(echo "$report" | sed 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/')
+      host_cpu=$(echo "$report" | sed 's/.*"host_cpu_ms":\([0-9.]*\).*/\1/')
       rm -f "$work/log"
       INKAN_HOST_LOG=$work/log $inkan
       read -r host_ms engine_ms < <(host_split "$work/log")
-      python3 - "$work/h.json" "$size" "$op" "$mode" "$actual" "$host_rss" "$(rss_kib $ossl)" "$host_ms" "$engine_ms" <<'PY'
+      python3 - "$work/h.json" "$size" "$op" "$mode" "$actual" "$host_rss" "$(rss_kib $ossl)" "$host_ms" "$engine_ms" "$host_cpu" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 a, b = r[0]["median"] * 1000, r[1]["median"] * 1000
+ca, cb = (r[0]["user"] + r[0]["system"]) * 1000, (r[1]["user"] + r[1]["system"]) * 1000
 size, op, mode, n = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-print(f"{size:<5} {op:<8} {mode:<11} {a:9.1f} {b:9.1f} {n / 1e6 / (a / 1000):8.0f} {a / b:7.2f} "
-      f"{int(sys.argv[6]) / 1024:9.1f} {int(sys.argv[7]) / 1024:9.1f} {float(sys.argv[8]):9.1f} {float(sys.argv[9]):9.1f}")
+print(f"{size:<5} {op:<8} {mode:<7} {a:9.1f} {b:9.1f} {n / 1e6 / (a / 1000):8.0f} {a / b:6.2f} {ca:9.1f} {cb:9.1f} "
+      f"{float(sys.argv[10]):8.1f} {float(sys.argv[8]):8.1f} {float(sys.argv[9]):8.1f} "
+      f"{int(sys.argv[6]) / 1024:8.1f} {int(sys.argv[7]) / 1024:8.1f}")
 PY
     done
   done
   rm -f "$m" "$work"/o-*
 done
-echo "inkan-mode stream: the message goes up in 1 MiB upload frames (inline below 1 MiB) and comes back in chunk frames;"
-echo "path: the host reads and writes the files itself. inkan_ms includes starting the host, the client's base64 and"
-echo "reassembly; host_ms is the host's own time for all requests (its log), engine_ms the part spent in the engine."
-echo "ratio = inkan / openssl (median wall time). Scratch: $base"
+echo "mode stream: the message goes up in 1 MiB upload frames (inline below 1 MiB) and comes back in chunk frames;"
+echo "path: the host reads and writes the files itself. inkan_ms (wall, median) includes starting the host, the client's"
+echo "base64 and reassembly; *_cpu: user+system ms (inkan_cpu: client and host; host_cpu: the host alone);"
+echo "host_ms: the host's own wall time for all requests (its log); engine: the part of it spent in the engine."
+echo "ratio = inkan / openssl (median wall time). Load average now: $(cut -d' ' -f1-3 /proc/loadavg). Scratch: $base"
 
 # Peak memory at 100 MB, through the protocol (uploads + chunks): bounded, whatever the message size.
 m=$work/m-100m.eml
 make_message 100000000 "$m"
 status=0
 for op in sign encrypt; do
-  rss=$("$client" --host "$host" --op "$op" --in "$m" --out "$work/o-inkan" --pki "$pki" --report |
+  rss=$(INKAN_HOST_LOG=/dev/null "$client" --host "$host" --op "$op" --in "$m" --out "$work/o-inkan" --pki "$pki" --report |
         sed 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/')
   mib=$(( (rss + 1023) / 1024 ))
   verdict=ok
