@@ -67,6 +67,9 @@ constexpr std::array kErrors{
             "復号に失敗しました。メッセージが壊れているか改ざんされています。"},
   ErrorText{Errc::unsupported_algorithm, "UNSUPPORTED_ALGORITHM", "The message uses an algorithm that is not supported.",
             "メッセージが対応していないアルゴリズムを使っています。"},
+  ErrorText{Errc::trust_roots_unavailable, "TRUST_ROOTS_UNAVAILABLE",
+            "Mozilla's built-in root certificates (the NSS module libnssckbi) could not be loaded.",
+            "Mozilla の組み込みルート証明書（NSS モジュール libnssckbi）を読み込めませんでした。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

@@ -35,6 +35,7 @@ enum class Errc {
   no_matching_recipient,
   decrypt_failed,
   unsupported_algorithm,
+  trust_roots_unavailable,
   internal,
 };
 
