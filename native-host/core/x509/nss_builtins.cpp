@@ -50,8 +50,11 @@ public:
     m_handle = LoadLibraryA(path.c_str());
     if (m_handle == nullptr) unavailable(path + ": cannot load (error " + std::to_string(GetLastError()) + ")");
 #else
-    // RTLD_LOCAL: the module's NSPR symbols must not leak into the process's namespace.
-    m_handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    // RTLD_LOCAL: the module's NSPR symbols stay out of the process's namespace.
+    // RTLD_NODELETE: the module (and NSPR below it) keeps process-wide state that
+    // C_Finalize does not free; unloading would strand it (LeakSanitizer sees ~6 KB
+    // per load) and a reload would build it again. Loading happens once per process.
+    m_handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (m_handle == nullptr) {
       const char* why = dlerror();
       unavailable(path + ": " + (why != nullptr ? why : "cannot load"));
@@ -177,6 +180,8 @@ std::string trimmed(const unsigned char* text, std::size_t len) {
 }
 
 struct Trust {
+  std::string issuer, serial;
+  bool paired = false;
   std::string sha1;
   CK_TRUST email = CKT_NSS_TRUST_UNKNOWN;
   CK_TRUST server = CKT_NSS_TRUST_UNKNOWN;
@@ -191,13 +196,16 @@ std::string sha1_of(const std::string& der) {
 
 // Certificates and trust objects of one token, paired by issuer + serial number
 // (the key NSS itself uses for trust objects) and confirmed by the SHA-1 hash.
-void read_token(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, std::vector<BuiltinRoot>& out) {
+void read_token(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, std::vector<BuiltinRoot>& out,
+                std::vector<std::pair<std::string, std::string>>& distrusted_serials) {
   std::map<std::string, Trust> trust;  // issuer DER + serial DER -> trust
   for (const CK_OBJECT_HANDLE o : find_objects(f, s, CKO_NSS_TRUST)) {
     const auto issuer = attribute(f, s, o, CKA_ISSUER);
     const auto serial = attribute(f, s, o, CKA_SERIAL_NUMBER);
     if (!issuer || !serial) continue;
     Trust t;
+    t.issuer = *issuer;
+    t.serial = *serial;
     t.sha1 = attribute(f, s, o, CKA_CERT_SHA1_HASH).value_or("");
     t.email = ulong_attribute(f, s, o, CKA_TRUST_EMAIL_PROTECTION).value_or(CKT_NSS_TRUST_UNKNOWN);
     t.server = ulong_attribute(f, s, o, CKA_TRUST_SERVER_AUTH).value_or(CKT_NSS_TRUST_UNKNOWN);
@@ -210,12 +218,13 @@ void read_token(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, std::vector<BuiltinRoo
     if (!der || !issuer || !serial) continue;
     const auto it = trust.find(*issuer + *serial);
     if (it == trust.end()) continue;  // a certificate without trust is no anchor
-    const Trust& t = it->second;
+    Trust& t = it->second;
     // A trust object that names another certificate's hash is not this certificate's trust.
     if (!t.sha1.empty() && t.sha1 != sha1_of(*der)) continue;
     const auto* p = reinterpret_cast<const unsigned char*>(der->data());
     ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der->size())));
     if (!cert) continue;
+    t.paired = true;
     BuiltinRoot root;
     root.cert = std::move(cert);
     const std::string label = attribute(f, s, o, CKA_LABEL).value_or("");
@@ -229,6 +238,11 @@ void read_token(CK_FUNCTION_LIST* f, CK_SESSION_HANDLE s, std::vector<BuiltinRoo
       root.email_distrust_after = parse_distrust_after(*after);
     }
     out.push_back(std::move(root));
+  }
+  // Distrust that names a certificate the module does not carry (NSS has shipped such
+  // entries for mis-issued intermediates): kept by issuer and serial number.
+  for (const auto& [key, t] : trust) {
+    if (!t.paired && t.email == CKT_NSS_NOT_TRUSTED) distrusted_serials.emplace_back(t.issuer, t.serial);
   }
 }
 
@@ -335,6 +349,10 @@ std::vector<std::string> nssckbi_candidates() {
 }
 
 BuiltinRoots load_builtin_roots(const std::string& module_path) {
+  // A PKCS#11 module is initialised once per process: two loads at a time would
+  // finalise it under each other's feet.
+  static std::mutex module_mutex;
+  const std::lock_guard lock(module_mutex);
   const auto start = std::chrono::steady_clock::now();
   BuiltinRoots result;
   result.module_path = module_path;
@@ -373,7 +391,7 @@ BuiltinRoots load_builtin_roots(const std::string& module_path) {
       const Session session(f, slot);
       if (!session) continue;
       std::vector<BuiltinRoot> roots;
-      read_token(f, session.get(), roots);
+      read_token(f, session.get(), roots, result.distrusted_serials);
       merge(result.roots, std::move(roots));
     }
   }  // session, C_Finalize and dlclose, in that order
@@ -410,6 +428,7 @@ std::size_t add_builtin_trust(TrustStore& store, const BuiltinRoots& roots) {
       ++added;
     }
   }
+  for (const auto& [issuer, serial] : roots.distrusted_serials) store.add_distrusted(issuer, serial);
   return added;
 }
 

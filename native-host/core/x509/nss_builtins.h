@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace inkan::x509 {
@@ -32,6 +33,9 @@ struct BuiltinRoots {
   std::string module_path;       ///< the module that was loaded
   std::string module_description;  ///< CK_INFO libraryDescription and version, e.g. "NSS Builtin Objects 2.60"
   std::vector<BuiltinRoot> roots;  ///< every certificate of the module that has an NSS trust object
+  /// Distrust (CKT_NSS_NOT_TRUSTED) by issuer and serial, for trust objects without a
+  /// certificate in the module: {issuer DER Name, serial DER INTEGER}.
+  std::vector<std::pair<std::string, std::string>> distrusted_serials;
   double load_ms = 0;              ///< wall time of dlopen .. C_Finalize, for the report
 
   std::size_t email_anchor_count() const;
@@ -44,7 +48,10 @@ struct BuiltinRoots {
  */
 std::vector<std::string> nssckbi_candidates();
 
-/** Reads one module (no cache). Throws TRUST_ROOTS_UNAVAILABLE if it cannot be loaded or read. */
+/**
+ * Reads one module (no cache; loads are serialised, as a module is initialised once per
+ * process). Throws TRUST_ROOTS_UNAVAILABLE if it cannot be loaded or read.
+ */
 BuiltinRoots load_builtin_roots(const std::string& module_path);
 
 /**

@@ -80,9 +80,27 @@ const AnchorPolicy* TrustStore::policy_of(X509* cert) const {
   return nullptr;
 }
 
+void TrustStore::add_distrusted(std::string issuer_der, std::string serial_der) {
+  m_distrusted_serials.emplace_back(std::move(issuer_der), std::move(serial_der));
+}
+
 bool TrustStore::is_distrusted(X509* cert) const {
-  return std::any_of(m_distrusted.begin(), m_distrusted.end(),
-                     [&](const ossl::X509Ptr& d) { return X509_cmp(d.get(), cert) == 0; });
+  if (std::any_of(m_distrusted.begin(), m_distrusted.end(),
+                  [&](const ossl::X509Ptr& d) { return X509_cmp(d.get(), cert) == 0; })) {
+    return true;
+  }
+  if (m_distrusted_serials.empty()) return false;
+  const auto der = [](auto* obj, auto encode) {
+    unsigned char* out = nullptr;
+    const int len = encode(obj, &out);
+    std::string s(len > 0 ? reinterpret_cast<const char*>(out) : "", static_cast<std::size_t>(std::max(len, 0)));
+    OPENSSL_free(out);
+    return s;
+  };
+  const std::string issuer = der(X509_get_issuer_name(cert), i2d_X509_NAME);
+  const std::string serial = der(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER);
+  return std::any_of(m_distrusted_serials.begin(), m_distrusted_serials.end(),
+                     [&](const auto& d) { return d.first == issuer && d.second == serial; });
 }
 
 void TrustStore::add_crl(ossl::X509CrlPtr crl) { m_crls.push_back(std::move(crl)); }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace inkan::x509 {
@@ -36,6 +38,12 @@ public:
   void add_anchor(ossl::X509Ptr cert, AnchorPolicy policy = {});
   /** A certificate no path may contain, as anchor, intermediate or leaf (NSS: CKT_NSS_NOT_TRUSTED). */
   void add_distrusted(ossl::X509Ptr cert);
+  /**
+   * The same by issuer and serial number, for distrust entries that come without the
+   * certificate (NSS trust objects may name only CKA_ISSUER and CKA_SERIAL_NUMBER).
+   * issuer_der: the DER Name; serial_der: the DER INTEGER (tag and length included).
+   */
+  void add_distrusted(std::string issuer_der, std::string serial_der);
   void add_crl(ossl::X509CrlPtr crl);
   bool empty() const { return m_anchors.empty(); }
   const std::vector<ossl::X509Ptr>& anchors() const { return m_anchors; }
@@ -63,6 +71,7 @@ private:
   std::vector<ossl::X509Ptr> m_anchors;
   std::vector<AnchorPolicy> m_policies;  // one per anchor, same index
   std::vector<ossl::X509Ptr> m_distrusted;
+  std::vector<std::pair<std::string, std::string>> m_distrusted_serials;  // issuer DER, serial DER
   std::vector<ossl::X509CrlPtr> m_crls;
   ossl::X509StorePtr m_store{X509_STORE_new()};  // safe for concurrent verifications once filled
 };

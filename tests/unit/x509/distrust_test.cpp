@@ -91,4 +91,26 @@ TEST(ExplicitDistrust, AnUnrelatedDistrustChangesNothing) {
   EXPECT_TRUE(check_alice(store, a_day_in("alice")).ok);
 }
 
+TEST(ExplicitDistrust, ByIssuerAndSerialWithoutTheCertificate) {
+  // As an NSS trust object without its certificate names it: DER issuer Name and DER INTEGER.
+  const auto sub = certificate("sub");
+  const auto der = [](auto* obj, auto encode) {
+    unsigned char* out = nullptr;
+    const int len = encode(obj, &out);
+    std::string s(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
+    OPENSSL_free(out);
+    return s;
+  };
+  inkan::x509::TrustStore store;
+  store.add_anchor(certificate("root"));
+  store.add_distrusted(der(X509_get_issuer_name(sub.get()), i2d_X509_NAME),
+                       der(X509_get0_serialNumber(sub.get()), i2d_ASN1_INTEGER));
+  EXPECT_TRUE(check_alice(store, a_day_in("alice")).has(inkan::x509::kErrCertificateDistrusted));
+
+  inkan::x509::TrustStore other_serial;
+  other_serial.add_anchor(certificate("root"));
+  other_serial.add_distrusted(der(X509_get_issuer_name(sub.get()), i2d_X509_NAME), std::string("\x02\x01\x7f", 3));
+  EXPECT_TRUE(check_alice(other_serial, a_day_in("alice")).ok) << "serial 127 under root's name is nobody";
+}
+
 }  // namespace
