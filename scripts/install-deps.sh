@@ -3,7 +3,7 @@
 # Runs apt-get as root (directly, or through sudo); does nothing if all are present.
 set -euo pipefail
 
-build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev)
+build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev libp11-kit-dev)
 test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl python3)
 
 case "${1:-build}" in

@@ -13,5 +13,8 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx);
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_decrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_inspect(const std::vector<std::string>& argv, const Context& ctx);
+int run_lint(const std::vector<std::string>& argv, const Context& ctx);
+int run_trust(const std::vector<std::string>& argv, const Context& ctx);
+int run_trust_builtin(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace inkan::cli

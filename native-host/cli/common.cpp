@@ -35,7 +35,8 @@ int exit_code_for(Errc code) {
     case Errc::signer_cert_unusable:
     case Errc::signer_address_mismatch:
     case Errc::weak_algorithm:
-    case Errc::recipient_cert_unusable: return kExitKey;
+    case Errc::recipient_cert_unusable:
+    case Errc::trust_roots_unavailable: return kExitKey;
     case Errc::not_encrypted:
     case Errc::encrypted_part_not_root:
     case Errc::no_matching_recipient:

@@ -26,7 +26,8 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
-    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},
+    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
+    {"trust", inkan::cli::run_trust},
 };
 
 bool wants_help(const std::vector<std::string>& args) {

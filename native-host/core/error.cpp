@@ -79,6 +79,9 @@ constexpr std::array kErrors{
             "アップロードが見つかりません（未開始、使用済み、または期限切れ）。"},
   ErrorText{Errc::protocol_unsupported, "PROTOCOL_UNSUPPORTED", "The add-on and the host have no protocol version in common.",
             "アドオンとホストに共通のプロトコルバージョンがありません。"},
+  ErrorText{Errc::trust_roots_unavailable, "TRUST_ROOTS_UNAVAILABLE",
+            "Mozilla's built-in root certificates (the NSS module libnssckbi) could not be loaded.",
+            "Mozilla の組み込みルート証明書（NSS モジュール libnssckbi）を読み込めませんでした。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

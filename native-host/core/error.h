@@ -41,6 +41,7 @@ enum class Errc {
   unknown_op,
   upload_not_found,
   protocol_unsupported,
+  trust_roots_unavailable,
   internal,
 };
 

@@ -44,7 +44,7 @@ TEST(ExitCodes, TheDocumentedValues) {
 class ExitCodeCli : public CliTest {};
 
 TEST_F(ExitCodeCli, UnknownOptionsAreUsageErrorsForEveryCommand) {
-  for (const char* command : {"sign", "verify", "encrypt", "decrypt", "inspect"}) {
+  for (const char* command : {"sign", "verify", "encrypt", "decrypt", "inspect", "lint", "trust"}) {
     const auto r = inkan({command, "--definitely-not-an-option", "x"});
     EXPECT_EQ(r.exit_code, 2) << command << ": " << inkan::test::describe(r);
     EXPECT_TRUE(r.out.empty()) << command;

@@ -12,7 +12,7 @@ namespace {
 
 using inkan::test::CliTest;
 
-const char* const kCommands[] = {"sign", "verify", "encrypt", "decrypt", "inspect"};
+const char* const kCommands[] = {"sign", "verify", "encrypt", "decrypt", "inspect", "lint", "trust"};
 
 // Option forms at the start of the lines under "options:" ("  -o, --output FILE   ...").
 std::set<std::string> listed_options(const std::string& help) {
