@@ -66,6 +66,19 @@ const COMMANDS = {
   async composeTabs() {
     return (await messenger.tabs.query({ type: "messageCompose" })).map(t => ({ id: t.id, windowId: t.windowId }));
   },
+  async composeTabBySubject({ subject }) {
+    for (const tab of await messenger.tabs.query({ type: "messageCompose" })) {
+      if ((await messenger.compose.getComposeDetails(tab.id)).subject === subject) {
+        return { id: tab.id, windowId: tab.windowId };
+      }
+    }
+    throw new Error(`no compose tab with subject ${subject}`);
+  },
+  async beginReply({ headerMessageId }) {
+    const m = await findMessage(headerMessageId);
+    const tab = await messenger.compose.beginReply(m.id, "replyToSender");
+    return { id: tab.id, windowId: tab.windowId };
+  },
   async composeDetails({ tabId }) {
     return messenger.compose.getComposeDetails(tabId);
   },

@@ -76,8 +76,14 @@ class ThunderbirdRun:
     def stop(self):
         try:
             if self.marionette and self.marionette.sock:
+                # A forced quit from a timer: no "save this draft?" question can hold it up.
                 try:
-                    self.marionette.command("Marionette:Quit", {"flags": ["eForceQuit"]}, timeout=20)
+                    self.chrome("""
+                        const t = Cc["@mozilla.org/timer;1"].createInstance(Ci.nsITimer);
+                        t.initWithCallback({ notify() { Services.startup.quit(Ci.nsIAppStartup.eForceQuit); } },
+                                           100, Ci.nsITimer.TYPE_ONE_SHOT);
+                        globalThis.inkanQuitTimer = t;
+                        return true;""", timeout=10)
                 except Exception:
                     pass
                 self.marionette.close()
@@ -333,7 +339,7 @@ class ThunderbirdRun:
                 const about = mb ? mb.contentDocument : doc;
                 const button = about && about.getElementById(id);
                 if (button && !button.disabled && button.getAttribute("label")) {
-                  button.dispatchEvent(new button.ownerGlobal.MouseEvent("mousedown", { button: 0, bubbles: true }));
+                  button.dispatchEvent(new about.defaultView.MouseEvent("mousedown", { button: 0, bubbles: true }));
                   return { label: button.getAttribute("label") };
                 }
               }
