@@ -31,7 +31,10 @@ def make_pki():
 
 def bob_signed(subject, message_id, body="Hello Alice, this is Bob.\r\n", date=None):
     """A message Bob signed with OpenSSL, as it would arrive from outside."""
+    import email.header
     import email.utils
+    if not subject.isascii():
+        subject = email.header.Header(subject, "utf-8").encode()  # RFC 2047
     header = (f"From: Bob <bob@example.net>\r\nTo: Alice Example <alice@example.org>\r\n"
               f"Subject: {subject}\r\nDate: {date or email.utils.formatdate()}\r\n"
               f"Message-ID: <{message_id}>\r\n")

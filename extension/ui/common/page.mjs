@@ -25,6 +25,7 @@ export function el(tag, text, className) {
   return node;
 }
 
+/** Localises the page, then runs its setup; marks <html data-state="ready"> when the page is complete. */
 export function ready(fn) {
   document.addEventListener("DOMContentLoaded", () => {
     localizeDocument(document);
@@ -33,6 +34,8 @@ export function ready(fn) {
       box.hidden = false;
       box.append(el("p", errorText(e), "error"));
       console.error(e);
+    }).finally(() => {
+      document.documentElement.dataset.state = "ready";
     });
   });
 }

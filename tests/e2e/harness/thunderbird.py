@@ -303,7 +303,8 @@ class ThunderbirdRun:
             const deadline = Date.now() + 15000;
             const attempt = () => {
               const doc = content.document;
-              const ready = doc.readyState == "complete" && !doc.body.innerText.includes("__MSG_");
+              // Inkan's pages mark <html data-state="ready"> once they have rendered.
+              const ready = doc.readyState == "complete" && doc.documentElement.dataset.state == "ready";
               if (!ready && Date.now() < deadline) { content.setTimeout(attempt, 100); return; }
               let value = null, error = null;
               try {
@@ -324,8 +325,9 @@ class ThunderbirdRun:
           });
         };"""
 
-    def click_message_button(self, timeout=20):
-        """Clicks the add-on's button in the header of the displayed message."""
+    def click_message_button(self, initial_label, timeout=20):
+        """Clicks the add-on's button in the header of the displayed message, once
+        the add-on has replaced the manifest's initial label with its verdict."""
         return self.chrome("""
             const id = arguments[0] + "-messageDisplayAction-toolbarbutton";
             const deadline = Date.now() + arguments[1] * 1000;
@@ -338,14 +340,16 @@ class ThunderbirdRun:
                 const mb = doc && (doc.getElementById("messageBrowser") || null);
                 const about = mb ? mb.contentDocument : doc;
                 const button = about && about.getElementById(id);
-                if (button && !button.disabled && button.getAttribute("label")) {
+                if (button && !button.disabled && button.getAttribute("label") &&
+                    button.getAttribute("label") != arguments[2]) {
                   button.dispatchEvent(new about.defaultView.MouseEvent("mousedown", { button: 0, bubbles: true }));
                   return { label: button.getAttribute("label") };
                 }
               }
               await new Promise(r => setTimeout(r, 200));
             }
-            throw new Error("no message display button");""", WIDGET, timeout, timeout=timeout + 10)
+            throw new Error("no message display button with a verdict");""", WIDGET, timeout, initial_label,
+                           timeout=timeout + 10)
 
     def deliver_pop3(self, message_bytes):
         self.pop3.deliver(message_bytes)
