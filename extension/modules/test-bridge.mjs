@@ -103,6 +103,14 @@ const COMMANDS = {
     const tab = await messenger.messageDisplay.open({ messageId: m.id, location: "tab" });
     return { tabId: tab.id, windowId: tab.windowId };
   },
+  async openOptions() {
+    await messenger.runtime.openOptionsPage();
+    return true;
+  },
+  async identityDefaults({ identityId }) {
+    const { identityDefaults } = await import("./prefs.mjs");
+    return identityDefaults(identityId);
+  },
   async lastReport() {
     return (await messenger.storage.local.get({ lastReport: null })).lastReport;
   },

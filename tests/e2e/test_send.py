@@ -134,6 +134,19 @@ class SendTest(ThunderbirdCase):
         self.assertEqual(report["substitutions"], [self.tb.bridge("message", key="error_HOST_MISSING")])
         self.assert_in_sent(parse(received.data)["Message-ID"].strip("<>"))
 
+    def test_5_always_sign_default_from_the_options_page(self):
+        self.tb.bridge("openOptions")
+        text = self.tb.page_text("ui/options/options.html")
+        self.assertIn("alice@example.org", text)
+        self.assertIn(self.tb.bridge("message", key="error_HOST_MISSING"), text)
+        self.tb.page_click("ui/options/options.html", "default-id1-alwaysSign")
+        self.tb.wait_until(lambda: self.tb.bridge("identityDefaults", identityId="id1")["alwaysSign"],
+                           timeout=10, what="the default to be stored")
+        subject = "Starts signed"
+        self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body="x\n")
+        self.assertEqual(self.tb.compose_button(subject)["label"], self.tb.bridge("message", key="composeSignLabel"))
+        self.tb.bridge("closeWindow", windowId=self.tb.bridge("composeTabBySubject", subject=subject)["windowId"])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

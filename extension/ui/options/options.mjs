@@ -26,6 +26,7 @@ function defaultsCell(identity) {
     const label = el("label");
     const box = document.createElement("input");
     box.type = "checkbox";
+    box.id = `default-${identity.id}-${key}`;
     box.checked = !!identity.defaults[key];
     box.dataset.identity = identity.id;
     box.dataset.key = key;
