@@ -13,14 +13,20 @@ namespace inkan::cli {
 
 int exit_code_for(Errc code) {
   switch (code) {
-    case Errc::usage: return kExitUsage;
+    case Errc::usage:
+    case Errc::bad_frame:
+    case Errc::frame_too_large:
+    case Errc::bad_request:
+    case Errc::unknown_op:
+    case Errc::protocol_unsupported: return kExitUsage;
     case Errc::io_read:
     case Errc::file_not_found:
     case Errc::input_too_large:
     case Errc::mime_malformed:
     case Errc::mime_too_deep:
     case Errc::cms_malformed:
-    case Errc::cms_unsupported: return kExitInput;
+    case Errc::cms_unsupported:
+    case Errc::upload_not_found: return kExitInput;
     case Errc::key_load_failed:
     case Errc::bad_password:
     case Errc::password_required:

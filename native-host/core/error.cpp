@@ -67,6 +67,18 @@ constexpr std::array kErrors{
             "復号に失敗しました。メッセージが壊れているか改ざんされています。"},
   ErrorText{Errc::unsupported_algorithm, "UNSUPPORTED_ALGORITHM", "The message uses an algorithm that is not supported.",
             "メッセージが対応していないアルゴリズムを使っています。"},
+  ErrorText{Errc::bad_frame, "BAD_FRAME", "The host received a frame that is not one JSON object in UTF-8.",
+            "ホストが受け取ったフレームが UTF-8 の JSON オブジェクトではありません。"},
+  ErrorText{Errc::frame_too_large, "FRAME_TOO_LARGE", "The request frame is larger than the host accepts.",
+            "要求フレームがホストの受け付ける上限を超えています。"},
+  ErrorText{Errc::bad_request, "BAD_REQUEST", "The request is missing a parameter or has a wrong one.",
+            "要求のパラメーターが足りないか、正しくありません。"},
+  ErrorText{Errc::unknown_op, "UNKNOWN_OP", "The host does not know this operation.",
+            "ホストはこの操作を知りません。"},
+  ErrorText{Errc::upload_not_found, "UPLOAD_NOT_FOUND", "The upload does not exist (never started, already used, or expired).",
+            "アップロードが見つかりません（未開始、使用済み、または期限切れ）。"},
+  ErrorText{Errc::protocol_unsupported, "PROTOCOL_UNSUPPORTED", "The add-on and the host have no protocol version in common.",
+            "アドオンとホストに共通のプロトコルバージョンがありません。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

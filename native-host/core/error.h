@@ -35,6 +35,12 @@ enum class Errc {
   no_matching_recipient,
   decrypt_failed,
   unsupported_algorithm,
+  bad_frame,
+  frame_too_large,
+  bad_request,
+  unknown_op,
+  upload_not_found,
+  protocol_unsupported,
   internal,
 };
 
