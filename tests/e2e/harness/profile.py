@@ -7,6 +7,7 @@ Folders/Drafts. The add-on is side-loaded as <profile>/extensions/<id>.xpi.
 """
 import json
 import os
+import subprocess
 import zipfile
 
 ADDON_ID = "inkan@inkan.org"
@@ -102,12 +103,13 @@ def write_profile(profile_dir, *, xpi, smtp_port, pop3_port, marionette_port, lo
 
 
 def register_host(home_dir, host_path):
-    """Registers the native host for the add-on under a private HOME (user scope)."""
-    folder = os.path.join(home_dir, ".mozilla", "native-messaging-hosts")
-    os.makedirs(folder, exist_ok=True)
-    manifest = {"name": HOST_NAME, "description": "Inkan native host", "path": os.path.abspath(host_path),
-                "type": "stdio", "allowed_extensions": [ADDON_ID]}
-    path = os.path.join(folder, HOST_NAME + ".json")
-    with open(path, "w") as f:
-        json.dump(manifest, f, indent=2)
+    """Registers the native host for the add-on under a private HOME (user scope),
+    with the project's own installer: scripts/install-host.sh --in-place."""
+    installer = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "install-host.sh")
+    subprocess.run(["bash", installer, "--host", os.path.abspath(host_path), "--in-place"],
+                   env={**os.environ, "HOME": home_dir}, check=True, capture_output=True, timeout=60)
+    path = os.path.join(home_dir, ".mozilla", "native-messaging-hosts", HOST_NAME + ".json")
+    with open(path) as f:
+        manifest = json.load(f)
+    assert manifest["allowed_extensions"] == [ADDON_ID] and manifest["path"] == os.path.realpath(host_path), manifest
     return path
