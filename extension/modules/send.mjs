@@ -61,7 +61,8 @@ export async function onBeforeSend(tab, details) {
   const identity = await messenger.identities.get(details.identityId);
   const envelope = await envelopeOf(details);
   const others = allRecipients(envelope).filter(a => a !== identity.email.toLowerCase());
-  const path = (await hostAvailable()) && experimentAvailable() ? "host" : "builtin";
+  let path = (await hostAvailable()) && experimentAvailable() ? "host" : "builtin";
+  let why = new HostError(experimentAvailable() ? "HOST_MISSING" : "EXPERIMENT_UNAVAILABLE");
 
   let encrypt = state.mode === "encrypt" || state.mode === "auto";
   if (encrypt) {
@@ -69,8 +70,17 @@ export async function onBeforeSend(tab, details) {
     try {
       missing = await missingCertificates(others, path);
     } catch (e) {
-      await report("notSent", [errorText(e)]);
-      return { cancel: true };
+      if (path !== "host") {
+        await report("notSent", [errorText(e)]);
+        return { cancel: true };
+      }
+      // The host cannot answer for recipients (e.g. no contacts store yet): it
+      // cannot encrypt to them either, so Thunderbird's S/MIME and its own
+      // certificate store take this message.
+      console.warn("inkan: recipients.lookup failed, using Thunderbird's S/MIME", e.code);
+      path = "builtin";
+      why = e;
+      missing = await missingCertificates(others, path);
     }
     if (missing.length) {
       if (state.mode === "auto") {
@@ -90,7 +100,7 @@ export async function onBeforeSend(tab, details) {
   }
 
   if (path === "builtin") {
-    return sendBuiltinNow(details, encrypt, new HostError("HOST_MISSING"));
+    return sendBuiltinNow(details, encrypt, why);
   }
   // Thunderbird must first give up its own send; the Inkan path then runs on
   // the saved draft.

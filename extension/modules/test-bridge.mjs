@@ -35,6 +35,20 @@ const COMMANDS = {
       return { ok: false, code: e.code, detail: e.detail };
     }
   },
+  /**
+   * One request through the add-on's own host client: the input (if any) goes
+   * up as the client sends it (inline or in upload frames), the output comes
+   * back as chunks the client reassembles and checks against the announced SHA-256.
+   */
+  async hostCall({ op, params, inputBase64 }) {
+    const request = { ...params };
+    if (inputBase64 !== undefined) {
+      const bytes = Uint8Array.from(atob(inputBase64), c => c.charCodeAt(0));
+      request.input = await host.input(new Blob([bytes]));
+    }
+    const { result, output } = await host.callWithOutput(op, request);
+    return { result, output: output ? await blobToBase64(output) : null, outputSize: output?.size ?? null };
+  },
   async provision({ identityId, p12Path, password }) {
     return messenger.inkan.provisionIdentity(identityId, p12Path, password);
   },

@@ -12,7 +12,7 @@ import subprocess
 import unittest
 
 from e2e_support import CLI, EXTENSION, HOST, ThunderbirdCase, bob_signed, pki
-from harness.peers import cmsutil_verify, openssl_verify
+from harness.peers import cmsutil_verify, openssl_decrypt, openssl_verify
 
 
 def catalog(lang):
@@ -30,8 +30,34 @@ class HostTest(ThunderbirdCase):
         self.assertTrue(hello["ok"], hello)
         self.assertEqual(hello["hello"]["protocol"], 1)
         self.assertIn("sign", hello["hello"]["ops"])
+        # Trust and key in Thunderbird first, so it keeps Bob's certificate when
+        # it shows his message (test 3) and can sign and encrypt (tests 4, 5).
+        self.provision_alice()
 
-    def test_2_verdict_popup_shows_the_hosts_verdict(self):
+    def test_2_large_message_through_the_addons_host_client(self):
+        """A 3 MB message goes up in upload frames and comes back signed in
+        several chunks (each under Thunderbird's 1 MiB frame limit); the client
+        checks the reassembly against the host's SHA-256, and OpenSSL the result."""
+        import base64
+        blob = os.urandom(3 * 1024 * 1024)
+        attachment = base64.encodebytes(blob).replace(b"\n", b"\r\n")
+        message = (b"From: Alice Example <alice@example.org>\r\nTo: Bob <bob@example.net>\r\n"
+                   b"Subject: large\r\nMIME-Version: 1.0\r\n"
+                   b"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                   b"--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nThe data.\r\n"
+                   b"--b1\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+                   b"Content-Transfer-Encoding: base64\r\n\r\n" + attachment + b"--b1--\r\n")
+        reply = self.tb.bridge("hostCall", timeout=180, op="sign", inputBase64=base64.b64encode(message).decode(),
+                               params={"key": {"pkcs12": {"path": pki("alice.p12")}, "password": "test"}})
+        signed = base64.b64decode(reply["output"])
+        self.assertEqual(reply["outputSize"], len(signed))
+        self.assertGreater(reply["result"]["output"]["chunks"], 1)
+        content = openssl_verify(signed, pki("root.pem"))
+        from harness.peers import parse
+        parts = [p for p in parse(content).walk() if p.get_filename() == "data.bin"]
+        self.assertEqual(parts[0].get_content(), blob)
+
+    def test_3_verdict_popup_shows_the_hosts_verdict(self):
         message = bob_signed("Checked by the host", "bob-host@example.net")
         path = os.path.join(self.workdir, "bob-host.eml")
         with open(path, "wb") as f:
@@ -55,8 +81,7 @@ class HostTest(ThunderbirdCase):
             for reason in verdict["reasons"]:
                 self.assertIn(en["reason_" + reason.replace("-", "_")], text)
 
-    def test_3_inkan_path_failure_falls_back_to_builtin(self):
-        self.provision_alice()
+    def test_4_inkan_path_failure_falls_back_to_builtin(self):
         subject = "Host cannot sign yet"
         body = "Signed by Thunderbird after the host declined.\n"
         self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body=body)
@@ -71,6 +96,22 @@ class HostTest(ThunderbirdCase):
         # The draft the Inkan path saved is gone again.
         self.assertEqual([m for m in self.tb.bridge("folderMessages", specialUse="drafts")
                           if m["subject"] == subject], [])
+
+    def test_5_encrypt_while_the_host_has_no_contacts_store(self):
+        subject = "Encrypted while the host has no contacts"
+        body = "For Bob only.\n"
+        self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body=body)
+        self.tb.click_compose_button(subject)
+        self.tb.click_compose_button(subject)
+        before = self.tb.sink.count()
+        self.tb.click_send(subject)
+        received = self.tb.sink.wait_for(before + 1, timeout=90)[-1]
+        inner = openssl_decrypt(received.data, pki("bob.pem"), pki("bob.key"))
+        inner = inner.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        openssl_verify(inner, pki("root.pem"))
+        cmsutil_verify(inner, pki("root.pem"))
+        report = self.tb.bridge("lastReport")
+        self.assertEqual(report["kind"], "builtinEncrypted")
 
 
 if __name__ == "__main__":
