@@ -108,6 +108,28 @@ class ReceiveTest(ThunderbirdCase):
         openssl_verify(received.data, pki("root.pem"))
         cmsutil_verify(received.data, pki("root.pem"))
 
+    def test_7_missing_certificate_ask_for_a_signed_message(self):
+        subject = "Encrypted for Dave"
+        self.tb.open_compose(to="Dave <dave@example.jp>", subject=subject, body="Hi Dave\n")
+        self.tb.click_compose_button(subject)
+        self.tb.click_compose_button(subject)
+        before = self.tb.sink.count()
+        self.tb.click_send(subject)
+        self.tb.page_text("ui/missing/missing.html")
+        self.tb.page_click("ui/missing/missing.html", "request")
+        # A .jp address: the request is prepared in Japanese, whatever the UI language.
+        ja = catalog("ja")
+        request = self.tb.wait_until(lambda: self.tb.compose_open(ja["requestSubject"]), timeout=20,
+                                     what="the prepared request")
+        self.assertTrue(request)
+        tab = self.tb.bridge("composeTabBySubject", subject=ja["requestSubject"])
+        details = self.tb.bridge("composeDetails", tabId=tab["id"])
+        self.assertEqual(details["to"], ["dave@example.jp"])
+        self.assertIn("smime.p7s", details["plainTextBody"])
+        self.assertIn("Alice Example", details["plainTextBody"])
+        self.assertEqual(self.tb.sink.count(), before)
+        self.assertTrue(self.tb.compose_open(subject))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
