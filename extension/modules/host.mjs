@@ -244,8 +244,14 @@ export class HostClient {
       return;
     }
     const output = new Blob(pending.chunks, { type: "message/rfc822" });
+    let digest = null;
+    try {
+      digest = await sha256Hex(output);
+    } catch (e) {
+      console.error("inkan: could not hash the host's output", e);
+    }
     if (!announced || announced.chunks !== pending.chunks.length || announced.bytes !== output.size ||
-        announced.sha256 !== await sha256Hex(output)) {
+        announced.sha256 !== digest) {
       pending.reject(new HostError("OUTPUT_CORRUPTED",
         `got ${pending.chunks.length} chunks / ${output.size} bytes, announced ${JSON.stringify(announced)}`));
       return;
