@@ -47,12 +47,14 @@ class ThunderbirdCase(unittest.TestCase):
     locale = "en-US"
     run_name = "run"
     host = None
+    prefs = {}
 
     @classmethod
     def setUpClass(cls):
         make_pki()
         cls.workdir = os.path.join(WORK, cls.run_name)
-        cls.tb = ThunderbirdRun(cls.workdir, EXTENSION, locale=cls.locale, host_path=cls.host)
+        cls.tb = ThunderbirdRun(cls.workdir, EXTENSION, locale=cls.locale, host_path=cls.host,
+                                prefs=cls.prefs)
         cls.tb.__enter__()
 
     @classmethod

@@ -32,7 +32,8 @@ def _pref(name, value):
 
 
 def write_profile(profile_dir, *, xpi, smtp_port, pop3_port, marionette_port, locale="en-US",
-                  identity_name="Alice Example", identity_email="alice@example.org", pop3_user="alice"):
+                  identity_name="Alice Example", identity_email="alice@example.org", pop3_user="alice",
+                  extra_prefs=None):
     os.makedirs(os.path.join(profile_dir, "extensions"), exist_ok=True)
     with open(xpi, "rb") as src, open(os.path.join(profile_dir, "extensions", ADDON_ID + ".xpi"), "wb") as dst:
         dst.write(src.read())
@@ -97,6 +98,7 @@ def write_profile(profile_dir, *, xpi, smtp_port, pop3_port, marionette_port, lo
         "mail.smtpserver.smtp1.authMethod": 1,
         "mail.smtpserver.smtp1.try_ssl": 0,
     }
+    prefs.update(extra_prefs or {})
     with open(os.path.join(profile_dir, "user.js"), "w") as f:
         for name, value in prefs.items():
             f.write(_pref(name, value))

@@ -23,13 +23,14 @@ WIDGET = "inkan_inkan_org"  # ExtensionCommon.makeWidgetId("inkan@inkan.org")
 
 class ThunderbirdRun:
     def __init__(self, workdir, extension_dir, *, locale="en-US", host_path=None,
-                 identity_email="alice@example.org", identity_name="Alice Example"):
+                 identity_email="alice@example.org", identity_name="Alice Example", prefs=None):
         self.workdir = os.path.abspath(workdir)
         self.extension_dir = extension_dir
         self.locale = locale
         self.host_path = host_path
         self.identity_email = identity_email
         self.identity_name = identity_name
+        self.prefs = prefs or {}
         self.proc = None
         self.marionette = None
         self.sink = None
@@ -50,7 +51,8 @@ class ThunderbirdRun:
         self.marionette_port = free_port()
         write_profile(self.profile, xpi=xpi, smtp_port=self.sink.port, pop3_port=self.pop3.port,
                       marionette_port=self.marionette_port, locale=self.locale,
-                      identity_email=self.identity_email, identity_name=self.identity_name)
+                      identity_email=self.identity_email, identity_name=self.identity_name,
+                      extra_prefs=self.prefs)
         if self.host_path:
             register_host(self.home, self.host_path)
         env = dict(os.environ)
@@ -152,6 +154,10 @@ class ThunderbirdRun:
               WebExtensionPolicy.getActiveExtensions().map(p => p.id)));""", timeout, ADDON_ID, timeout=timeout + 5)
         # The background's listeners are registered once its module ran.
         self.bridge("uiLanguage", timeout=timeout)
+
+    def background_state(self):
+        """The add-on's event page: "running", "suspending" or "stopped" (suspended)."""
+        return self.chrome("return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;", ADDON_ID)
 
     def wait_until(self, predicate, timeout=60, interval=0.25, what="condition"):
         deadline = time.monotonic() + timeout
