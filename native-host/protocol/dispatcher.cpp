@@ -160,8 +160,7 @@ void Dispatcher::handle(std::string& frame) {
   Reply reply;
   std::optional<Error> failure;
   ParsedFrame parsed;
-  std::uint64_t bytes_in = 0;
-  std::chrono::steady_clock::duration engine{};
+  OpStats stats;
   try {
     parsed = parse_frame(frame);
     const Json& req = parsed.json;
@@ -180,11 +179,9 @@ void Dispatcher::handle(std::string& frame) {
     if (spec == nullptr) throw Error(Errc::unknown_op, loggable(name));
     op_name = spec->name;
     const Request request{req, parsed.payload};
-    OpContext ctx{m_session, request, static_cast<std::int64_t>(std::time(nullptr))};
+    OpContext ctx{m_session, request, static_cast<std::int64_t>(std::time(nullptr)), stats};
     m_session.expire(ctx.now);
     reply = spec->handler(ctx);
-    bytes_in = ctx.bytes_in;
-    engine = ctx.engine;
   } catch (const Error& e) {
     // The engine says USAGE for a bad option; over the protocol that is a bad request.
     failure = e.code() == Errc::usage ? Error(Errc::bad_request, e.detail()) : e;
@@ -212,6 +209,10 @@ void Dispatcher::handle(std::string& frame) {
     }
     reply.stream.reset();
   }
+  if (!failure && out_note.empty() && reply.result.is_object() && reply.result.contains("output")) {
+    const Json& o = reply.result["output"];
+    if (o.is_object() && o.contains("bytes")) out_note = " out=" + o["bytes"].dump();
+  }
   if (failure) {
     writer.error(id, *failure);
   } else {
@@ -220,7 +221,7 @@ void Dispatcher::handle(std::string& frame) {
   const auto total = std::chrono::steady_clock::now() - start;
   std::string line = "op=" + op_name + " id=" + (id.is_string() ? loggable(id.get_ref<const std::string&>()) : id.dump());
   line += failure ? " error=" + std::string(code_string(failure->code())) : std::string(" ok");
-  line += " in=" + std::to_string(bytes_in) + out_note + " engine_ms=" + fixed(ms(engine)) +
+  line += " in=" + std::to_string(stats.bytes_in) + out_note + " engine_ms=" + fixed(ms(stats.engine)) +
           " total_ms=" + fixed(ms(total));
   m_log.line(line);
 }

@@ -32,13 +32,18 @@ struct Reply {
   std::unique_ptr<io::Source> stream;
 };
 
+/** What the log says about a request; kept even when the op fails. */
+struct OpStats {
+  std::uint64_t bytes_in = 0;                    ///< bytes of the message inputs
+  std::chrono::steady_clock::duration engine{};  ///< time spent in the engine
+};
+
 /** Per-request state handed to a handler. */
 struct OpContext {
   Session& session;
   const Request& request;
-  std::int64_t now = 0;                    ///< seconds since the epoch, taken once per request
-  std::uint64_t bytes_in = 0;              ///< for the log: bytes of the message inputs
-  std::chrono::steady_clock::duration engine{};  ///< for the log: time spent in the engine
+  std::int64_t now;  ///< seconds since the epoch, taken once per request
+  OpStats& stats;
 };
 
 using Handler = Reply (*)(OpContext&);

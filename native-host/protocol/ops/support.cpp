@@ -122,7 +122,7 @@ std::unique_ptr<io::Source> open_input(OpContext& ctx, const Json& form, std::st
   } else {
     src = io::open_input(absolute_path(ctx, *path, what));
   }
-  ctx.bytes_in += src->size();
+  ctx.stats.bytes_in += src->size();
   return src;
 }
 
@@ -145,8 +145,10 @@ private:
   std::uint64_t& m_count;
 };
 
+bool is_stream_output(const Json* form) { return form == nullptr || (form->is_string() && *form == "stream"); }
+
 OutputTarget::OutputTarget(OpContext& ctx, const Json* form) {
-  if (form == nullptr || (form->is_string() && *form == "stream")) {
+  if (is_stream_output(form)) {
     m_spool = std::make_unique<io::SpoolSink>();
   } else if (form->is_string() && *form == "spool") {
     m_path = ctx.session.spool_dir() + "/inkan-" + random_hex(12) + ".eml";

@@ -27,10 +27,24 @@ const Json& required(const Json& obj, std::string_view name);
 /** The base64 text of a "data" member, whether cut out of the frame or a JSON string. */
 std::string_view data_text(const OpContext& ctx, const Json& value, std::string_view what);
 
-/** Opens an input form as a Source (uploads are consumed). Counts its size in ctx.bytes_in. */
+/** Opens an input form as a Source (uploads are consumed). Counts its size in ctx.stats.bytes_in. */
 std::unique_ptr<io::Source> open_input(OpContext& ctx, const Json& form, std::string_view what);
 /** A small input (certificate, key file) read whole; INPUT_TOO_LARGE beyond 16 MiB. */
 std::string read_small_input(OpContext& ctx, const Json& form, std::string_view what);
+
+/** True when the output form asks for chunk frames ("stream", the default). */
+bool is_stream_output(const Json* form);
+
+/** A Source kept alive by shared ownership (to stream bytes the engine already holds). */
+class SharedSource final : public io::Source {
+public:
+  explicit SharedSource(std::shared_ptr<io::Source> src) : m_src(std::move(src)) {}
+  std::uint64_t size() const override { return m_src->size(); }
+  std::size_t read_at(std::uint64_t offset, std::span<char> out) const override { return m_src->read_at(offset, out); }
+
+private:
+  std::shared_ptr<io::Source> m_src;
+};
 
 /** Where an op's bytes go: a stream of chunks, a spool file, or a file the add-on named. */
 class OutputTarget {
@@ -64,7 +78,7 @@ x509::TrustStore load_trust(OpContext& ctx);
 class EngineTimer {
 public:
   explicit EngineTimer(OpContext& ctx) : m_ctx(ctx), m_start(std::chrono::steady_clock::now()) {}
-  ~EngineTimer() { m_ctx.engine += std::chrono::steady_clock::now() - m_start; }
+  ~EngineTimer() { m_ctx.stats.engine += std::chrono::steady_clock::now() - m_start; }
   EngineTimer(const EngineTimer&) = delete;
   EngineTimer& operator=(const EngineTimer&) = delete;
 

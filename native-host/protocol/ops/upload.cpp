@@ -21,7 +21,7 @@ Reply upload(OpContext& ctx) {
   const auto seq = int_param(params, "seq");
   if (!seq || *seq < 0) throw Error(Errc::bad_request, "seq: a number from 0");
   const std::string_view text = data_text(ctx, required(params, "data"), "data");
-  ctx.bytes_in += text.size() / 4 * 3;
+  ctx.stats.bytes_in += text.size() / 4 * 3;
   const std::uint64_t size = ctx.session.upload_append(id, static_cast<std::uint64_t>(*seq), text, ctx.now);
   Reply reply;
   reply.result = {{"upload", id}, {"size", size}};
