@@ -27,7 +27,7 @@ const TIMEOUTS_MS = {
 };
 const UNBOUNDED_PREFIXES = ["acme.", "actalis.", "ca.", "csr."];
 const INLINE_LIMIT = 256 * 1024; // raw bytes sent inline as `data`; larger inputs are uploaded
-const UPLOAD_FRAME = 3 * 1024 * 1024; // raw bytes per upload frame (4 MiB of base64)
+const UPLOAD_FRAME = 1024 * 1024; // raw bytes per upload frame, unless hello's limits say otherwise
 const IDLE_CLOSE_MS = 60_000;
 
 /** The one error type of the add-on: a stable code plus the host's texts, if any. */
@@ -72,12 +72,25 @@ async function sha256Hex(blob) {
   return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Joins chunks and checks them against what the final reply announced. */
+async function checkedBlob(chunks, announced, what) {
+  const blob = new Blob(chunks, { type: what === "output" ? "message/rfc822" : "application/json" });
+  if (!announced || announced.chunks !== chunks.length || announced.bytes !== blob.size ||
+      announced.sha256 !== await sha256Hex(blob)) {
+    throw new HostError("OUTPUT_CORRUPTED",
+      `${what}: got ${chunks.length} chunks / ${blob.size} bytes, announced ${JSON.stringify(announced)}`);
+  }
+  return blob;
+}
+
 class Pending {
   constructor(op, resolve, reject, timeoutMs, onTimeout) {
     this.op = op;
     this.resolve = resolve;
     this.reject = reject;
-    this.chunks = [];
+    // Chunk frames by part: "output" (message bytes) and "result" (a JSON
+    // result too large for one frame, announced by result_chunks).
+    this.parts = { output: [], result: [] };
     this.timeoutMs = timeoutMs;
     this.onTimeout = onTimeout;
     this.timer = null;
@@ -139,9 +152,10 @@ export class HostClient {
     }
     await this.hello();
     const upload = `u${this.#nextUpload++}`;
-    for (let offset = 0, seq = 0; offset < blob.size; offset += UPLOAD_FRAME, seq++) {
+    const frame = this.#hello?.limits?.upload_chunk_bytes ?? UPLOAD_FRAME;
+    for (let offset = 0, seq = 0; offset < blob.size; offset += frame, seq++) {
       // `data` last: the host cuts the payload out of the frame without a JSON parse.
-      await this.#raw("upload", { upload, seq, data: await blobToBase64(blob.slice(offset, offset + UPLOAD_FRAME)) });
+      await this.#raw("upload", { upload, seq, data: await blobToBase64(blob.slice(offset, offset + frame)) });
     }
     return { upload };
   }
@@ -210,12 +224,13 @@ export class HostClient {
       return;
     }
     if (message.chunk) {
-      if (message.chunk.seq !== pending.chunks.length) {
+      const list = pending.parts[message.chunk.part ?? "output"];
+      if (!list || message.chunk.seq !== list.length) {
         this.#settle(message.id, pending, null,
-          new HostError("OUTPUT_CORRUPTED", `chunk ${message.chunk.seq}, expected ${pending.chunks.length}`));
+          new HostError("OUTPUT_CORRUPTED", `chunk ${message.chunk.part ?? "output"}/${message.chunk.seq}`));
         return;
       }
-      pending.chunks.push(base64ToBytes(message.data));
+      list.push(base64ToBytes(message.data));
       pending.arm();
       return;
     }
@@ -227,10 +242,10 @@ export class HostClient {
         new HostError(code ?? "INTERNAL", detail ?? "", { ...extra, hostMessage }));
       return;
     }
-    this.#settle(message.id, pending, message.result ?? {}, null);
+    this.#settle(message.id, pending, message.result ?? null, null, message.result_chunks);
   }
 
-  async #settle(id, pending, result, error) {
+  async #settle(id, pending, result, error, resultChunks) {
     this.#pending.delete(id);
     pending.clear();
     this.#scheduleIdleClose();
@@ -238,25 +253,21 @@ export class HostClient {
       pending.reject(error);
       return;
     }
-    const announced = result.output;
-    if (!pending.chunks.length && !(announced && Number.isInteger(announced.chunks))) {
-      pending.resolve({ result });
-      return;
-    }
-    const output = new Blob(pending.chunks, { type: "message/rfc822" });
-    let digest = null;
     try {
-      digest = await sha256Hex(output);
+      if (resultChunks) {
+        const joined = await checkedBlob(pending.parts.result, resultChunks, "result");
+        result = JSON.parse(new TextDecoder().decode(await joined.arrayBuffer()));
+      }
+      result ??= {};
+      const announced = result.output;
+      if (!pending.parts.output.length && !(announced && Number.isInteger(announced.chunks))) {
+        pending.resolve({ result });
+        return;
+      }
+      pending.resolve({ result, output: await checkedBlob(pending.parts.output, announced, "output") });
     } catch (e) {
-      console.error("inkan: could not hash the host's output", e);
+      pending.reject(e instanceof HostError ? e : new HostError("OUTPUT_CORRUPTED", String(e?.message ?? e)));
     }
-    if (!announced || announced.chunks !== pending.chunks.length || announced.bytes !== output.size ||
-        announced.sha256 !== digest) {
-      pending.reject(new HostError("OUTPUT_CORRUPTED",
-        `got ${pending.chunks.length} chunks / ${output.size} bytes, announced ${JSON.stringify(announced)}`));
-      return;
-    }
-    pending.resolve({ result, output });
   }
 
   #onDisconnect(port) {
