@@ -45,10 +45,10 @@ export const COMMANDS = {
     host: await hostOrError("identity.list", {}),
   }),
   "options.setDefaults": ({ identityId, values }) => setIdentityDefaults(identityId, values),
+  // Thunderbird's store first: with it the user can read encrypted mail and the
+  // built-in S/MIME can sign even while the host (or its store) is missing.
   "options.importP12": async ({ identityId, file, password }) => {
     const identity = await messenger.identities.get(identityId);
-    const imported = await host.call("identity.import", {
-      address: identity.email, password, pkcs12: await host.input(file) });
     let provisioned = null;
     if (messenger.inkan?.provisionIdentity) {
       const path = await messenger.inkan.writeTempFile(new File([file], "inkan-import.p12"));
@@ -58,7 +58,9 @@ export const COMMANDS = {
         await messenger.inkan.removeFile(path);
       }
     }
-    return { imported, provisioned };
+    const imported = await hostOrError("identity.import", {
+      address: identity.email, password, pkcs12: await host.input(file) });
+    return { provisioned, imported };
   },
   "options.exportP12": async ({ fingerprint, password }) => {
     const { output } = await host.callWithOutput("identity.export", { fingerprint, password });

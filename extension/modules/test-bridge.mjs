@@ -49,6 +49,12 @@ const COMMANDS = {
     const { result, output } = await host.callWithOutput(op, request);
     return { result, output: output ? await blobToBase64(output) : null, outputSize: output?.size ?? null };
   },
+  /** The options page's import, with the file's bytes handed over by the test instead of a file picker. */
+  async importP12({ identityId, p12Base64, password }) {
+    const { COMMANDS: OPTIONS } = await import("./options.mjs");
+    const bytes = Uint8Array.from(atob(p12Base64), c => c.charCodeAt(0));
+    return OPTIONS["options.importP12"]({ identityId, file: new File([bytes], "identity.p12"), password });
+  },
   async provision({ identityId, p12Path, password }) {
     return messenger.inkan.provisionIdentity(identityId, p12Path, password);
   },

@@ -30,9 +30,23 @@ class HostTest(ThunderbirdCase):
         self.assertTrue(hello["ok"], hello)
         self.assertEqual(hello["hello"]["protocol"], 1)
         self.assertIn("sign", hello["hello"]["ops"])
-        # Trust and key in Thunderbird first, so it keeps Bob's certificate when
-        # it shows his message (test 3) and can sign and encrypt (tests 4, 5).
-        self.provision_alice()
+
+    def test_1b_import_from_the_options_page(self):
+        """The options page's import puts the key into Thunderbird's store even
+        while the host cannot keep it yet (no identity.import before the store)."""
+        import base64
+        with open(pki("root.pem")) as f:
+            self.tb.bridge("trust", pem=f.read())
+        with open(pki("alice.p12"), "rb") as f:
+            p12 = base64.b64encode(f.read()).decode()
+        result = self.tb.bridge("importP12", identityId="id1", p12Base64=p12, password="test")
+        self.assertEqual(result["provisioned"]["certificate"]["email"], "alice@example.org")
+        self.assertFalse(result["imported"]["ok"])
+        self.assertEqual(result["imported"]["error"]["code"], "UNKNOWN_OP")
+        # Thunderbird can now sign and encrypt for Alice; it keeps Bob's
+        # certificate when it shows his message (test 3), for test 5.
+        caps = self.tb.bridge("identities")[0]["encryptionCapabilities"]["S/MIME"]
+        self.assertEqual(caps, {"canSign": True, "canEncrypt": True})
 
     def test_2_large_message_through_the_addons_host_client(self):
         """A 3 MB message goes up in upload frames and comes back signed in

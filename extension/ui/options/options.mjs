@@ -107,10 +107,14 @@ function wire() {
       return;
     }
     try {
-      await ask("options.importP12", { identityId: document.getElementById("importIdentity").value,
-                                       file, password: document.getElementById("importPassword").value });
+      const result = await ask("options.importP12", { identityId: document.getElementById("importIdentity").value,
+                                                      file, password: document.getElementById("importPassword").value });
       document.getElementById("importPassword").value = "";
-      status("importResult", t("optionsImportDone"), "good");
+      if (result.imported.ok) {
+        status("importResult", t("optionsImportDone"), "good");
+      } else {
+        status("importResult", t("optionsImportThunderbirdOnly", [errorText(result.imported.error)]), "warning");
+      }
       await loadIdentities();
     } catch (e) {
       status("importResult", errorText(e), "error");
