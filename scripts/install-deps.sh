@@ -4,7 +4,12 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev libp11-kit-dev)
-test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl python3)
+# E2E: Thunderbird (+ its Japanese language pack), the SMTP sink's aiosmtpd,
+# NSS tools; npm installs the extension linter (tests/e2e/package.json).
+test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl
+           thunderbird thunderbird-l10n-ja python3 python3-aiosmtpd)
+# Node.js may come from elsewhere (it bundles npm); only without npm ask Debian for both.
+command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
