@@ -35,6 +35,12 @@ enum class Errc {
   no_matching_recipient,
   decrypt_failed,
   unsupported_algorithm,
+  network,
+  acme_problem,
+  acme_protocol,
+  acme_timeout,
+  cancelled,
+  challenge_mail_invalid,
   internal,
 };
 
