@@ -16,11 +16,14 @@ constexpr std::string_view kMustSign[] = {"from", "subject"};
 // RFC 8823 §3.1 lists more; their absence is reported, not fatal.
 constexpr std::string_view kShouldSign[] = {"to", "date", "message-id", "auto-submitted", "reply-to", "content-type"};
 
+// A CA's challenge has a dozen header fields; a block larger than this is not one.
+constexpr std::size_t kMaxChallengeHeader = 256 * 1024;
+
 std::string_view header_block_of(std::string_view raw) {
   const auto crlf = raw.find("\r\n\r\n");
   const auto lf = raw.find("\n\n");
   const auto end = std::min(crlf == std::string_view::npos ? raw.size() : crlf + 2, lf == std::string_view::npos ? raw.size() : lf + 1);
-  return raw.substr(0, std::min(end, mime::kMaxHeaderBlock));
+  return raw.substr(0, end);
 }
 
 bool has_blank_line(std::string_view raw) {
@@ -193,8 +196,21 @@ ChallengeMail examine_challenge_mail(std::string_view raw, const ChallengeMailPo
   const bool strict = !policy.lenient;
 
   const std::string_view block = header_block_of(raw);
-  const mime::Headers headers = mime::parse_header_text(block);
-  add("header_block", has_blank_line(raw) && !headers.empty(), true, has_blank_line(raw) ? "" : "no end of the header block");
+  mime::Headers headers;
+  std::string block_problem;
+  if (!has_blank_line(raw)) {
+    block_problem = "no end of the header block";
+  } else if (block.size() > kMaxChallengeHeader) {
+    block_problem = "header block over " + std::to_string(kMaxChallengeHeader / 1024) + " KiB";
+  } else {
+    try {
+      headers = mime::parse_header_text(block);
+    } catch (const Error& e) {
+      block_problem = e.detail();
+    }
+  }
+  if (block_problem.empty() && headers.empty()) block_problem = "no header fields";
+  add("header_block", block_problem.empty(), true, block_problem);
 
   // Two From or Subject fields let a signature cover one while a client shows the other.
   std::string repeated;
