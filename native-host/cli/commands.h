@@ -13,5 +13,7 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx);
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_decrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_inspect(const std::vector<std::string>& argv, const Context& ctx);
+int run_csr(const std::vector<std::string>& argv, const Context& ctx);
+int run_acme(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace inkan::cli
