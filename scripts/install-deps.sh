@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev)
-test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl)
+test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl pebble python3-dkim)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
