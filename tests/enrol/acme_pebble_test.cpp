@@ -280,6 +280,16 @@ TEST(AcmePebble, TlsIsVerified) {
   EXPECT_EQ(e.code(), inkan::Errc::network);
 }
 
+TEST(AcmePebble, ProxyVariablesOfTheEnvironmentAreIgnored) {
+  PebbleServer pebble;
+  // A proxy that does not exist: a client that read these would fail to connect.
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::setenv(name, "http://127.0.0.1:1", 1);
+  ::unsetenv("no_proxy");
+  ::unsetenv("NO_PROXY");
+  auto client = client_for(pebble);
+  EXPECT_FALSE(client.directory().new_order.empty());
+}
+
 TEST(AcmePebble, ResponsesOverTheSizeCapAreRefused) {
   PebbleServer pebble;
   auto options = options_for(pebble);
