@@ -115,6 +115,10 @@ std::string_view to_string(Stage stage) noexcept {
 
 // ---- serialisation ----------------------------------------------------------
 
+namespace {
+Enrolment enrolment_from_json_unchecked(const nlohmann::json& j);
+}  // namespace
+
 nlohmann::json to_json(const Enrolment& e) {
   nlohmann::json authz = nlohmann::json::array();
   for (const auto& a : e.authorizations) {
@@ -156,6 +160,17 @@ nlohmann::json to_json(const Enrolment& e) {
 }
 
 Enrolment enrolment_from_json(const nlohmann::json& j) {
+  try {
+    return enrolment_from_json_unchecked(j);
+  } catch (const nlohmann::json::exception& e) {
+    // A field of the wrong JSON type: the state was damaged or written by something else.
+    throw Error(Errc::usage, std::string("enrolment state: ") + e.what());
+  }
+}
+
+namespace {
+
+Enrolment enrolment_from_json_unchecked(const nlohmann::json& j) {
   if (!j.is_object()) throw Error(Errc::usage, "enrolment state is not a JSON object");
   if (get_int(j, "version") != 1) throw Error(Errc::usage, "enrolment state of an unknown version");
   Enrolment e;
@@ -202,6 +217,8 @@ Enrolment enrolment_from_json(const nlohmann::json& j) {
   }
   return e;
 }
+
+}  // namespace
 
 // ---- starting ---------------------------------------------------------------
 

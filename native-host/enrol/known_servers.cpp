@@ -27,6 +27,10 @@ ServerProfile profile_for(std::string_view directory_url) {
   return p;
 }
 
+namespace {
+ServerProfile server_profile_from_json_unchecked(const nlohmann::json& j);
+}  // namespace
+
 nlohmann::json to_json(const ServerProfile& p) {
   return {{"name", p.name},
           {"directory_url", p.directory_url},
@@ -38,6 +42,16 @@ nlohmann::json to_json(const ServerProfile& p) {
 }
 
 ServerProfile server_profile_from_json(const nlohmann::json& j) {
+  try {
+    return server_profile_from_json_unchecked(j);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(Errc::usage, std::string("server settings: ") + e.what());
+  }
+}
+
+namespace {
+
+ServerProfile server_profile_from_json_unchecked(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("directory_url") || !j["directory_url"].is_string()) {
     throw Error(Errc::usage, "server settings without directory_url");
   }
@@ -60,4 +74,5 @@ ServerProfile server_profile_from_json(const nlohmann::json& j) {
   return p;
 }
 
+}  // namespace
 }  // namespace inkan::enrol

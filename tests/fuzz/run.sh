@@ -20,7 +20,7 @@ openssl cms -encrypt -aes256 -in "$work/seeds/ossl-signed.eml" -out "$work/seeds
 openssl cms -encrypt -aes-256-gcm -in "$work/plain.eml" -out "$work/seeds/ossl-gcm.eml" "$pki/bob.pem"
 
 status=0
-for target in fuzz_mime fuzz_verify; do
+for target in fuzz_mime fuzz_verify fuzz_enrol; do
   bin=$build/tests/fuzz/$target
   mkdir -p "$work/corpus-$target" "$work/artifacts-$target"
   echo "== $target for ${seconds}s"
