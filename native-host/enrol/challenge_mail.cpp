@@ -244,7 +244,8 @@ ChallengeMail examine_challenge_mail(std::string_view raw, const ChallengeMailPo
   std::string keyword;
   std::string type;
   if (auto_submitted != nullptr) {
-    const std::string_view v = auto_submitted->value;
+    const std::string uncommented = strip_comments(auto_submitted->value);  // RFC 3834 allows CFWS
+    const std::string_view v = uncommented;
     keyword = mime::to_lower(mime::trim(v.substr(0, v.find(';'))));
     if (const auto semi = v.find(';'); semi != std::string_view::npos) {
       const auto params = mime::parse_parameters(v.substr(semi));

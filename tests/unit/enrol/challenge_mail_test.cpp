@@ -112,6 +112,13 @@ TEST(ChallengeMail, EachBrokenRuleIsReported) {
   }
 }
 
+TEST(ChallengeMail, AutoSubmittedMayCarryComments) {
+  const auto m = examine_challenge_mail(
+      challenge("Auto-Submitted", "Auto-Submitted: auto-generated (by the CA); type=\"acme\"\r\n"), policy());
+  EXPECT_TRUE(m.acceptable()) << m.failed_rules();
+  EXPECT_TRUE(find_check(m, "auto_submitted_type")->passed);
+}
+
 TEST(ChallengeMail, WithoutTypeAcmeItPassesWithAWarning) {
   const auto m = examine_challenge_mail(challenge("Auto-Submitted", "Auto-Submitted: auto-generated\r\n"), policy());
   EXPECT_TRUE(m.acceptable()) << m.failed_rules();
