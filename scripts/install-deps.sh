@@ -3,8 +3,8 @@
 # Runs apt-get as root (directly, or through sudo); does nothing if all are present.
 set -euo pipefail
 
-build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev)
-test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl pebble python3-dkim)
+build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev libp11-kit-dev)
+test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl python3 pebble python3-dkim)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;

@@ -356,13 +356,16 @@ int resume(const std::vector<std::string>& argv, const Context& ctx) {
 }  // namespace
 
 int run_acme(const std::vector<std::string>& argv, const Context& ctx) {
-  if (argv.empty()) throw Error(Errc::usage, "acme needs a command: account, order, reply or resume");
-  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
-  if (argv[0] == "account") return account(rest, ctx);
-  if (argv[0] == "order") return order(rest, ctx);
-  if (argv[0] == "reply") return reply(rest, ctx);
-  if (argv[0] == "resume") return resume(rest, ctx);
-  throw Error(Errc::usage, "unknown acme command " + argv[0] + " (account, order, reply, resume)");
+  struct Subcommand {
+    const char* name;
+    int (*run)(const std::vector<std::string>&, const Context&);
+  };
+  static constexpr Subcommand kAcmeSubcommands[] = {{"account", account}, {"order", order}, {"reply", reply}, {"resume", resume}};
+  if (argv.empty()) throw Error(Errc::usage, "acme needs a subcommand: account, order, reply or resume");
+  for (const auto& s : kAcmeSubcommands) {
+    if (argv.front() == s.name) return s.run(std::vector<std::string>(argv.begin() + 1, argv.end()), ctx);
+  }
+  throw Error(Errc::usage, "unknown acme subcommand " + argv.front() + " (account, order, reply, resume)");
 }
 
 }  // namespace inkan::cli

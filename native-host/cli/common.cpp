@@ -13,7 +13,12 @@ namespace inkan::cli {
 
 int exit_code_for(Errc code) {
   switch (code) {
-    case Errc::usage: return kExitUsage;
+    case Errc::usage:
+    case Errc::bad_frame:
+    case Errc::frame_too_large:
+    case Errc::bad_request:
+    case Errc::unknown_op:
+    case Errc::protocol_unsupported: return kExitUsage;
     case Errc::io_read:
     case Errc::file_not_found:
     case Errc::input_too_large:
@@ -21,6 +26,7 @@ int exit_code_for(Errc code) {
     case Errc::mime_too_deep:
     case Errc::cms_malformed:
     case Errc::cms_unsupported:
+    case Errc::upload_not_found:
     case Errc::challenge_mail_invalid: return kExitInput;
     case Errc::key_load_failed:
     case Errc::bad_password:
@@ -30,7 +36,8 @@ int exit_code_for(Errc code) {
     case Errc::signer_cert_unusable:
     case Errc::signer_address_mismatch:
     case Errc::weak_algorithm:
-    case Errc::recipient_cert_unusable: return kExitKey;
+    case Errc::recipient_cert_unusable:
+    case Errc::trust_roots_unavailable: return kExitKey;
     case Errc::not_encrypted:
     case Errc::encrypted_part_not_root:
     case Errc::no_matching_recipient:

@@ -139,6 +139,18 @@ const CommandHelp kHelp[] = {
      {"show the MIME and S/MIME structure of a message or CMS file",
       "メッセージまたは CMS ファイルの MIME・S/MIME 構造を表示する"},
      {kJson}},
+    {"lint",
+     "inkan lint CERTFILE [--chain FILE]... [--at TIME] [--json]",
+     {"check a certificate against the S/MIME Baseline Requirements and mail clients' rules",
+      "証明書を S/MIME Baseline Requirements とメールソフトの規則に照らして確認する"},
+     {{"--chain FILE", {"intermediate and root certificates; repeatable", "中間証明書とルート証明書。複数指定可"}},
+      {"--at TIME", {"judge validity as of TIME (default: now)", "TIME 時点で有効性を判断する（既定：現在）"}},
+      {"--json", {"print one JSON object (docs/lint.md)", "JSON オブジェクトを 1 つ出力する（docs/lint.md）"}}}},
+    {"trust",
+     "inkan trust builtin [--json]",
+     {"trust anchors; builtin: Mozilla's roots (NSS) with their e-mail trust",
+      "信頼アンカー。builtin：Mozilla のルート証明書（NSS）とメール用の信頼設定"},
+     {{"--json", {"print one JSON object (docs/cli.md)", "JSON オブジェクトを 1 つ出力する（docs/cli.md）"}}}},
 };
 
 std::string pad(std::string_view s, std::size_t width) {

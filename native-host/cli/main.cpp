@@ -26,8 +26,8 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
-    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect}, {"csr", inkan::cli::run_csr},
-    {"acme", inkan::cli::run_acme},
+    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
+    {"trust", inkan::cli::run_trust},     {"csr", inkan::cli::run_csr},           {"acme", inkan::cli::run_acme},
 };
 
 // "acme order --help" is the help of "acme order"; "acme --help" lists the acme commands.

@@ -59,6 +59,8 @@ const std::map<std::string_view, Pair>& table() {
       {"no-trust-anchors", {"no trusted root certificates are configured", "信頼するルート証明書が設定されていません"}},
       {"certificate-expired", {"certificate expired", "証明書の有効期限切れ"}},
       {"certificate-not-yet-valid", {"certificate not yet valid", "証明書の有効期間前"}},
+      {"root-distrusted-after", {"the certificate was issued after its root stopped being trusted for e-mail", "ルート証明書がメール用に信頼されなくなった後に発行された証明書です"}},
+      {"certificate-distrusted", {"a certificate in the chain is explicitly distrusted", "チェーン内の証明書が明示的に不信とされています"}},
       {"from-not-in-certificate", {"the From address is not in the certificate", "差出人アドレスが証明書に含まれていません"}},
       {"certificate-has-no-address", {"the certificate contains no e-mail address", "証明書にメールアドレスが含まれていません"}},
       {"ambiguous-headers", {"the message header is malformed and could be read in more than one way", "メッセージのヘッダーが壊れていて、複数の読み方ができます"}},
@@ -88,6 +90,14 @@ const std::map<std::string_view, Pair>& table() {
       {"label.yes", {"yes", "はい"}},
       {"label.no", {"no", "いいえ"}},
       {"label.error", {"Error", "エラー"}},
+      {"label.certificate", {"Certificate", "証明書"}},
+      {"label.lint_clean", {"No problems found.", "問題は見つかりませんでした。"}},
+      {"label.lint_error", {"ERROR", "エラー"}},
+      {"label.lint_warning", {"warning", "警告"}},
+      {"label.lint_info", {"info", "情報"}},
+      {"label.lint_issuer", {"chain certificate", "チェーン内の証明書"}},
+      {"label.distrust_after", {"not trusted for certificates issued after", "次の日時より後に発行された証明書は信頼しない："}},
+      {"label.builtin_summary", {"{anchors} of {total} built-in roots are trusted for e-mail", "組み込みルート {total} 個のうち {anchors} 個がメール用に信頼されています"}},
   };
   return t;
 }

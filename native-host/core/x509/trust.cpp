@@ -1,6 +1,7 @@
 #include "x509/trust.h"
 
 #include "ossl/error_queue.h"
+#include "x509/cert.h"
 
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
@@ -51,13 +52,75 @@ int collect_errors(int ok, X509_STORE_CTX* ctx) {
 
 bool ChainCheck::has(int error) const { return std::find(errors.begin(), errors.end(), error) != errors.end(); }
 
-void TrustStore::add_anchor(ossl::X509Ptr cert) {
+void TrustStore::add_anchor(ossl::X509Ptr cert, AnchorPolicy policy) {
+  const auto same = std::find_if(m_anchors.begin(), m_anchors.end(),
+                                 [&](const ossl::X509Ptr& a) { return X509_cmp(a.get(), cert.get()) == 0; });
+  if (same != m_anchors.end()) {
+    // The same root from two sources: the stricter distrust-after date wins.
+    auto& known = m_policies[static_cast<std::size_t>(same - m_anchors.begin())].email_distrust_after;
+    if (policy.email_distrust_after && (!known || *policy.email_distrust_after < *known)) {
+      known = policy.email_distrust_after;
+    }
+    return;
+  }
   X509_STORE_add_cert(m_store.get(), cert.get());
-  ERR_clear_error();  // a duplicate is harmless
+  ERR_clear_error();
   m_anchors.push_back(std::move(cert));
+  m_policies.push_back(policy);
+}
+
+void TrustStore::add_distrusted(ossl::X509Ptr cert) {
+  if (!is_distrusted(cert.get())) m_distrusted.push_back(std::move(cert));
+}
+
+const AnchorPolicy* TrustStore::policy_of(X509* cert) const {
+  for (std::size_t i = 0; i < m_anchors.size(); ++i) {
+    if (X509_cmp(m_anchors[i].get(), cert) == 0) return &m_policies[i];
+  }
+  return nullptr;
+}
+
+void TrustStore::add_distrusted(std::string issuer_der, std::string serial_der) {
+  m_distrusted_serials.emplace_back(std::move(issuer_der), std::move(serial_der));
+}
+
+bool TrustStore::is_distrusted(X509* cert) const {
+  if (std::any_of(m_distrusted.begin(), m_distrusted.end(),
+                  [&](const ossl::X509Ptr& d) { return X509_cmp(d.get(), cert) == 0; })) {
+    return true;
+  }
+  if (m_distrusted_serials.empty()) return false;
+  const auto der = [](auto* obj, auto encode) {
+    unsigned char* out = nullptr;
+    const int len = encode(obj, &out);
+    std::string s(len > 0 ? reinterpret_cast<const char*>(out) : "", static_cast<std::size_t>(std::max(len, 0)));
+    OPENSSL_free(out);
+    return s;
+  };
+  const std::string issuer = der(X509_get_issuer_name(cert), i2d_X509_NAME);
+  const std::string serial = der(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER);
+  return std::any_of(m_distrusted_serials.begin(), m_distrusted_serials.end(),
+                     [&](const auto& d) { return d.first == issuer && d.second == serial; });
 }
 
 void TrustStore::add_crl(ossl::X509CrlPtr crl) { m_crls.push_back(std::move(crl)); }
+
+// What OpenSSL cannot know: explicit distrust and NSS's partial distrust of a root.
+void TrustStore::check_policies(X509* leaf, ChainCheck& result) const {
+  const auto add = [&](int err) {
+    if (!result.has(err)) result.errors.push_back(err);
+  };
+  if (is_distrusted(leaf)) add(kErrCertificateDistrusted);
+  for (const auto& c : result.chain) {
+    if (is_distrusted(c.get())) add(kErrCertificateDistrusted);
+  }
+  if (result.chain.empty()) return;
+  const AnchorPolicy* policy = policy_of(result.chain.back().get());
+  if (policy == nullptr || !policy->email_distrust_after) return;
+  // NSS (mozilla::pkix's trust domain): distrusted when the end-entity's notBefore is after the date.
+  const auto not_before = to_epoch(X509_get0_notBefore(leaf));
+  if (!not_before || *not_before > *policy->email_distrust_after) add(kErrRootDistrustedAfter);
+}
 
 ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, const std::vector<X509_CRL*>& crls,
                              std::int64_t at, int purpose, bool allow_sha1) const {
@@ -102,6 +165,7 @@ ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, co
     const int err = X509_STORE_CTX_get_error(ctx.get());
     result.errors.push_back(err != X509_V_OK ? err : X509_V_ERR_UNSPECIFIED);
   }
+  check_policies(leaf, result);
   result.ok = rc > 0 && result.errors.empty();
   return result;
 }
@@ -131,6 +195,8 @@ const char* chain_error_name(int error) {
     case X509_V_ERR_PATH_LENGTH_EXCEEDED:
     case X509_V_ERR_KEYUSAGE_NO_CERTSIGN: return "invalid-ca";
     case X509_V_ERR_CERT_CHAIN_TOO_LONG: return "chain-too-long";
+    case kErrRootDistrustedAfter: return "root-distrusted-after";
+    case kErrCertificateDistrusted: return "certificate-distrusted";
     default: return "chain-invalid";
   }
 }

@@ -45,9 +45,9 @@ TEST(ExitCodes, TheDocumentedValues) {
 class ExitCodeCli : public CliTest {};
 
 TEST_F(ExitCodeCli, UnknownOptionsAreUsageErrorsForEveryCommand) {
-  for (const std::vector<std::string>& command : {std::vector<std::string>{"sign"}, {"verify"}, {"encrypt"}, {"decrypt"}, {"inspect"},
-                                                 {"csr"}, {"acme", "account"}, {"acme", "order"}, {"acme", "reply"},
-                                                 {"acme", "resume"}}) {
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"sign"}, {"verify"}, {"encrypt"}, {"decrypt"}, {"inspect"}, {"lint"}, {"trust"}, {"csr"},
+        {"acme", "account"}, {"acme", "order"}, {"acme", "reply"}, {"acme", "resume"}}) {
     auto args = command;
     args.insert(args.end(), {"--definitely-not-an-option", "x"});
     const auto r = inkan(args);

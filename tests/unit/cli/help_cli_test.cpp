@@ -12,8 +12,8 @@ namespace {
 
 using inkan::test::CliTest;
 
-const char* const kCommands[] = {"sign",         "verify",     "encrypt",    "decrypt",    "inspect",
-                                 "csr",          "acme account", "acme order", "acme reply", "acme resume"};
+const char* const kCommands[] = {"sign", "verify",       "encrypt",    "decrypt",    "inspect",    "lint",
+                                 "trust", "csr", "acme account", "acme order", "acme reply", "acme resume"};
 
 // "acme order" is two arguments.
 std::vector<std::string> words(const std::string& command, std::vector<std::string> rest = {}) {
