@@ -15,6 +15,6 @@ cmake --build --preset dev -j "$jobs"
 ctest --preset dev -j "$jobs"
 
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs" --target fuzz_mime fuzz_verify fuzz_host
+cmake --build --preset fuzz -j "$jobs" --target fuzz_mime fuzz_verify fuzz_host fuzz_enrol
 tests/fuzz/run.sh build/fuzz "${FUZZ_SECONDS:-30}"
 echo "All tests passed."

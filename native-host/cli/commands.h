@@ -16,5 +16,7 @@ int run_inspect(const std::vector<std::string>& argv, const Context& ctx);
 int run_lint(const std::vector<std::string>& argv, const Context& ctx);
 int run_trust(const std::vector<std::string>& argv, const Context& ctx);
 int run_trust_builtin(const std::vector<std::string>& argv, const Context& ctx);
+int run_csr(const std::vector<std::string>& argv, const Context& ctx);
+int run_acme(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace inkan::cli

@@ -26,7 +26,8 @@ int exit_code_for(Errc code) {
     case Errc::mime_too_deep:
     case Errc::cms_malformed:
     case Errc::cms_unsupported:
-    case Errc::upload_not_found: return kExitInput;
+    case Errc::upload_not_found:
+    case Errc::challenge_mail_invalid: return kExitInput;
     case Errc::key_load_failed:
     case Errc::bad_password:
     case Errc::password_required:
@@ -42,6 +43,11 @@ int exit_code_for(Errc code) {
     case Errc::no_matching_recipient:
     case Errc::decrypt_failed:
     case Errc::unsupported_algorithm: return kExitDecrypt;
+    case Errc::network:
+    case Errc::acme_problem:
+    case Errc::acme_protocol:
+    case Errc::acme_timeout:
+    case Errc::cancelled: return kExitRemote;
     case Errc::io_write:
     case Errc::internal: return kExitInternal;
   }

@@ -27,6 +27,7 @@ enum ExitCode : int {
   kExitKey = 4,       ///< key, password or certificate problem
   kExitDecrypt = 5,   ///< cannot decrypt
   kExitInternal = 6,  ///< output could not be written, or a bug
+  kExitRemote = 7,    ///< the certificate authority or the network failed, or waiting was cancelled
 };
 
 int exit_code_for(Errc code);

@@ -35,6 +35,20 @@ constexpr Option kPss{"--pss", {"RSASSA-PSS instead of PKCS#1 v1.5", "PKCS#1 v1.
 constexpr Option kTrust{"--trust FILE", {"trust anchors (PEM, DER or PKCS#7); repeatable", "信頼アンカー（PEM、DER、PKCS#7）。複数指定可"}};
 constexpr Option kCrl{"--crl FILE", {"CRLs (PEM or DER); repeatable", "CRL（PEM または DER）。複数指定可"}};
 constexpr Option kJson{"--json", {"print one JSON object (docs/verdict.md)", "JSON オブジェクトを 1 つ出力する（docs/verdict.md）"}};
+constexpr Option kKeyType{"--key-type TYPE", {"rsa3072 (default), rsa2048, rsa4096, p256 or p384", "rsa3072（既定）、rsa2048、rsa4096、p256、p384"}};
+constexpr Option kUsage{"--usage USE", {"both (default), sign or encrypt: the keyUsage asked for", "both（既定）、sign、encrypt：要求する鍵用途"}};
+constexpr Option kKeyOut{"--key-out FILE", {"write the new private key here (encrypted PKCS#8, 0600)", "新しい秘密鍵をここに書く（暗号化 PKCS#8、0600）"}};
+constexpr Option kNewPassEnv{"--pass-env VAR", {"passphrase for the keys from environment variable VAR", "鍵のパスフレーズを環境変数 VAR から読む"}};
+constexpr Option kDirectory{"--directory URL", {"the ACME directory (https://)", "ACME ディレクトリ（https://）"}};
+constexpr Option kCaFile{"--ca-file FILE", {"TLS roots for the ACME server (default: the system's)", "ACME サーバーの TLS ルート（既定：システムのもの）"}};
+constexpr Option kAccountKey{"--account-key FILE", {"the account key (made if missing; encrypted)", "アカウント鍵（なければ作成、暗号化して保存）"}};
+constexpr Option kContact{"--contact ADDRESS", {"contact address for the account; repeatable", "アカウントの連絡先アドレス。複数指定可"}};
+constexpr Option kAgreeTos{"--agree-tos", {"agree to the CA's terms of service", "認証局の利用規約に同意する"}};
+constexpr Option kEabKid{"--eab-kid ID", {"external account binding: the key ID from the CA", "外部アカウント連携：認証局から受け取った鍵 ID"}};
+constexpr Option kEabKeyEnv{"--eab-key-env VAR", {"external account binding: the MAC key (base64url) in VAR", "外部アカウント連携：MAC 鍵（base64url）を環境変数 VAR から読む"}};
+constexpr Option kState{"--state FILE", {"the saved enrolment (0600; keys inside encrypted)", "保存された申請状態（0600、中の鍵は暗号化）"}};
+constexpr Option kChain{"-o, --output FILE", {"write the certificate chain (PEM) to FILE", "証明書チェーン（PEM）を FILE に書く"}};
+constexpr Option kTimeout{"--timeout SECONDS", {"give up waiting after this long (default 1800)", "この秒数を過ぎたら待つのをやめる（既定 1800）"}};
 
 const CommandHelp kHelp[] = {
     {"sign",
@@ -78,6 +92,48 @@ const CommandHelp kHelp[] = {
      {"decrypt a message; writes the decrypted MIME entity",
       "メッセージを復号し、復号した MIME エンティティを書き出す"},
      {kKey, kCert, kPassEnv, kPassFd, kPassFile, kOutput}},
+    {"csr",
+     "inkan csr --address ADDRESS --key-out FILE [OPTIONS]",
+     {"make a new key and a certificate signing request for any CA",
+      "新しい鍵と、任意の認証局向けの証明書署名要求（CSR）を作る"},
+     {{"--address ADDRESS", {"e-mail address (subjectAltName rfc822Name); repeatable", "メールアドレス（subjectAltName rfc822Name）。複数指定可"}},
+      {"--dns NAME", {"also a DNS name (only for CAs that want one); repeatable", "DNS 名も入れる（必要な認証局のみ）。複数指定可"}},
+      kKeyType, kUsage,
+      {"--cn NAME", {"subject common name (default: the first address)", "サブジェクトの CN（既定：最初のアドレス）"}},
+      kKeyOut, kNewPassEnv, kPassFd, kPassFile,
+      {"-o, --output FILE", {"write the CSR (PEM) to FILE", "CSR（PEM）を FILE に書く"}}}},
+    {"acme account",
+     "inkan acme account --directory URL --account-key FILE [OPTIONS]",
+     {"create (or look up) an ACME account", "ACME アカウントを作成する（または確認する）"},
+     {kDirectory, kCaFile, kAccountKey, kContact, kAgreeTos,
+      {"--only-existing", {"only look the account up, never create one", "アカウントを確認するだけで作成しない"}},
+      kEabKid, kEabKeyEnv, kNewPassEnv, kPassFd, kPassFile, kJson}},
+    {"acme order",
+     "inkan acme order --directory URL --identifier email:ADDRESS|dns:NAME [OPTIONS]",
+     {"order a certificate over ACME and drive the order as far as it goes",
+      "ACME で証明書を注文し、進められるところまで進める"},
+     {kDirectory, kCaFile,
+      {"--identifier ID", {"email:ADDRESS (RFC 8823) or dns:NAME; repeatable", "email:ADDRESS（RFC 8823）または dns:NAME。複数指定可"}},
+      {"--challenge TYPE", {"for dns identifiers: the challenge answered without work (http-01 with test CAs)", "dns 識別子用：作業なしで応答するチャレンジ（テスト用 CA では http-01）"}},
+      kState, kAccountKey, kKeyType, kUsage, kContact, kAgreeTos, kEabKid, kEabKeyEnv,
+      {"--concatenation MODE", {"RFC 8823 token joining: string or bytes (default: the server's)", "RFC 8823 のトークン連結：string または bytes（既定：サーバーの設定）"}},
+      {"--lenient", {"accept challenge mails without Auto-Submitted or DKIM", "Auto-Submitted や DKIM のないチャレンジメールも受け入れる"}},
+      kKeyOut, kChain, kTimeout, kNewPassEnv, kPassFd, kPassFile, kJson}},
+    {"acme reply",
+     "inkan acme reply --state FILE --mail CHALLENGE.eml [-o REPLY.eml]",
+     {"check an RFC 8823 challenge mail and write the reply to send",
+      "RFC 8823 のチャレンジメールを検査し、送信する返信を書き出す"},
+     {kState,
+      {"--mail FILE", {"the challenge mail as received (RFC 5322)", "受信したチャレンジメール（RFC 5322）"}},
+      {"--trusted-authserv ID", {"believe Authentication-Results from this server; repeatable", "このサーバーの Authentication-Results を信頼する。複数指定可"}},
+      {"-o, --output FILE", {"write the reply mail to FILE", "返信メールを FILE に書く"}},
+      kJson}},
+    {"acme resume",
+     "inkan acme resume --state FILE [--reply-sent] [OPTIONS]",
+     {"continue a saved enrolment", "保存された申請を続ける"},
+     {kState,
+      {"--reply-sent", {"the prepared reply mails have been sent", "用意した返信メールを送信済み"}},
+      kCaFile, kEabKid, kEabKeyEnv, kKeyOut, kChain, kTimeout, kNewPassEnv, kPassFd, kPassFile, kJson}},
     {"inspect",
      "inkan inspect [--json] [MESSAGE | FILE.p7m | FILE.p7s]",
      {"show the MIME and S/MIME structure of a message or CMS file",
@@ -109,7 +165,7 @@ void print_usage(std::ostream& out, Lang lang) {
   out << "usage: inkan [--lang en|ja] COMMAND [OPTIONS] [FILE]\n"
       << "       inkan COMMAND --help | inkan --version\n\n"
       << (lang == Lang::ja ? "コマンド:\n" : "commands:\n");
-  for (const auto& c : kHelp) out << "  " << pad(c.name, 10) << c.summary.in(lang) << "\n";
+  for (const auto& c : kHelp) out << "  " << pad(c.name, 14) << c.summary.in(lang) << "\n";
   out << "\n"
       << (lang == Lang::ja ? "FILE を省略すると標準入力を読みます。結果は -o FILE がなければ標準出力へ。\n"
                              "各オプションと終了コードは docs/cli.md を参照してください。\n"
@@ -118,6 +174,13 @@ void print_usage(std::ostream& out, Lang lang) {
 }
 
 bool print_command_help(std::string_view command, std::ostream& out, Lang lang) {
+  if (command == "acme") {
+    out << (lang == Lang::ja ? "ACME コマンド:\n" : "acme commands:\n");
+    for (const auto& c : kHelp) {
+      if (std::string_view(c.name).rfind("acme ", 0) == 0) out << "  " << pad(c.name, 14) << c.summary.in(lang) << "\n";
+    }
+    return true;
+  }
   for (const auto& c : kHelp) {
     if (command != c.name) continue;
     out << "usage: " << c.synopsis << "\n\n" << c.summary.in(lang) << "\n\n"

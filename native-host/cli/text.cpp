@@ -12,6 +12,15 @@ struct Pair {
 
 const std::map<std::string_view, Pair>& table() {
   static const std::map<std::string_view, Pair> t{
+      // enrolment (inkan acme)
+      {"acme.issued", {"certificate issued", "証明書が発行されました"}},
+      {"acme.awaiting-reply", {"waiting for the challenge mail to be answered", "チャレンジメールへの返信待ち"}},
+      {"acme.reply-hint", {"run: inkan acme reply --state FILE --mail CHALLENGE.eml -o REPLY.eml, send REPLY.eml from that address, then: inkan acme resume --state FILE --reply-sent",
+                           "実行：inkan acme reply --state FILE --mail CHALLENGE.eml -o REPLY.eml。REPLY.eml をそのアドレスから送信し、次に inkan acme resume --state FILE --reply-sent"}},
+      {"acme.next-check", {"next check in", "次の確認まで"}},
+      {"acme.account-created", {"account created", "アカウントを作成しました"}},
+      {"acme.account-exists", {"account already existed", "アカウントは既に存在します"}},
+      {"acme.check-warning", {"challenge mail check not passed (not required here)", "チャレンジメールの検査に不合格（この設定では必須ではありません）"}},
       // statuses
       {"good", {"good signature", "正しい署名"}},
       {"bad", {"BAD signature: the message was changed or the signature is forged", "不正な署名：メッセージが改変されたか、署名が偽造されています"}},

@@ -42,6 +42,12 @@ enum class Errc {
   upload_not_found,
   protocol_unsupported,
   trust_roots_unavailable,
+  network,
+  acme_problem,
+  acme_protocol,
+  acme_timeout,
+  cancelled,
+  challenge_mail_invalid,
   internal,
 };
 

@@ -24,7 +24,7 @@ mkdir -p "$work/seeds-host"
 python3 "$here/host_seeds.py" "$work/seeds" "$work/seeds-host"
 
 status=0
-for target in fuzz_mime fuzz_verify fuzz_host; do
+for target in fuzz_mime fuzz_verify fuzz_host fuzz_enrol; do
   bin=$build/tests/fuzz/$target
   seeds=$work/seeds
   [ "$target" = fuzz_host ] && seeds=$work/seeds-host

@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/pem.h>  // before cms.h, which declares PEM_*_CMS only if pem.h came first
 #include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
@@ -31,6 +32,7 @@ inline void eku_free(EXTENDED_KEY_USAGE* e) { EXTENDED_KEY_USAGE_free(e); }
 inline void algor_stack_free(STACK_OF(X509_ALGOR) * s) { sk_X509_ALGOR_pop_free(s, X509_ALGOR_free); }
 inline void openssl_free(unsigned char* p) { OPENSSL_free(p); }
 inline void openssl_free_char(char* p) { OPENSSL_free(p); }
+inline void extension_stack_free(STACK_OF(X509_EXTENSION) * s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
 }  // namespace detail
 
 using BioPtr = Ptr<BIO, detail::bio_free_all>;
@@ -59,6 +61,11 @@ using Asn1IntegerPtr = Ptr<ASN1_INTEGER, ASN1_INTEGER_free>;
 using AlgorStackPtr = Ptr<STACK_OF(X509_ALGOR), detail::algor_stack_free>;
 using BignumPtr = Ptr<BIGNUM, BN_free>;
 using X509NamePtr = Ptr<X509_NAME, X509_NAME_free>;
+using X509ReqPtr = Ptr<X509_REQ, X509_REQ_free>;
+using X509ExtensionPtr = Ptr<X509_EXTENSION, X509_EXTENSION_free>;
+using X509ExtensionStackPtr = Ptr<STACK_OF(X509_EXTENSION), detail::extension_stack_free>;
+using EcdsaSigPtr = Ptr<ECDSA_SIG, ECDSA_SIG_free>;
+using Asn1BitStringPtr = Ptr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
 
 /** Takes a new reference to a certificate owned elsewhere. */
 inline X509Ptr up_ref(X509* cert) {

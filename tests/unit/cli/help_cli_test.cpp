@@ -12,7 +12,17 @@ namespace {
 
 using inkan::test::CliTest;
 
-const char* const kCommands[] = {"sign", "verify", "encrypt", "decrypt", "inspect", "lint", "trust"};
+const char* const kCommands[] = {"sign", "verify",       "encrypt",    "decrypt",    "inspect",    "lint",
+                                 "trust", "csr", "acme account", "acme order", "acme reply", "acme resume"};
+
+// "acme order" is two arguments.
+std::vector<std::string> words(const std::string& command, std::vector<std::string> rest = {}) {
+  std::vector<std::string> out;
+  std::istringstream in(command);
+  for (std::string w; in >> w;) out.push_back(w);
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
 
 // Option forms at the start of the lines under "options:" ("  -o, --output FILE   ...").
 std::set<std::string> listed_options(const std::string& help) {
@@ -53,13 +63,13 @@ std::set<std::string> documented_options(const std::string& doc, const std::stri
 
 TEST_F(CliTest, EveryListedOptionIsAccepted) {
   for (const char* command : kCommands) {
-    const auto help = inkan({command, "--help"});
+    const auto help = inkan(words(command, {"--help"}));
     ASSERT_EQ(help.exit_code, 0) << command << ": " << inkan::test::describe(help);
     const auto options = listed_options(help.out);
     EXPECT_GE(options.size(), 1u) << help.out;
     for (const auto& option : options) {
       // A value that names no file: the command fails later, but never on the option itself.
-      const auto r = inkan({command, option, "no-such-file-" + option.substr(2), "no-such-input"});
+      const auto r = inkan(words(command, {option, "no-such-file-" + option.substr(2), "no-such-input"}));
       EXPECT_EQ(r.err.find("unknown option"), std::string::npos) << command << " " << option << ": " << r.err;
       EXPECT_NE(r.exit_code, 0) << command << " " << option;
     }
@@ -69,7 +79,7 @@ TEST_F(CliTest, EveryListedOptionIsAccepted) {
 TEST_F(CliTest, HelpListsWhatTheDocsDocument) {
   const std::string doc = inkan::test::read_file(inkan::test::env_or("INKAN_SOURCE_DIR") + "/docs/cli.md");
   for (const char* command : kCommands) {
-    const auto listed = listed_options(inkan({command, "--help"}).out);
+    const auto listed = listed_options(inkan(words(command, {"--help"})).out);
     const auto documented = documented_options(doc, command);
     EXPECT_FALSE(documented.empty()) << "no option table for " << command << " in docs/cli.md";
     for (const auto& option : documented) {
@@ -90,6 +100,21 @@ TEST_F(CliTest, HelpFollowsTheLanguage) {
   EXPECT_NE(ja.out.find("\xE7\xBD\xB2\xE5\x90\x8D"), std::string::npos) << ja.out;  // 署名
   EXPECT_EQ(ja_env.out, ja.out);
   EXPECT_EQ(listed_options(en.out), listed_options(ja.out));
+}
+
+TEST_F(CliTest, SubcommandHelpInBothForms) {
+  const auto direct = inkan({"acme", "order", "--help"});
+  const auto via_help = inkan({"help", "acme", "order"});
+  ASSERT_EQ(direct.exit_code, 0);
+  EXPECT_EQ(direct.out, via_help.out);
+  EXPECT_NE(direct.out.find("usage: inkan acme order"), std::string::npos) << direct.out;
+  const auto overview = inkan({"acme", "--help"});
+  EXPECT_EQ(overview.exit_code, 0);
+  for (const char* sub : {"acme account", "acme order", "acme reply", "acme resume"}) {
+    EXPECT_NE(overview.out.find(sub), std::string::npos) << overview.out;
+  }
+  const auto ja = inkan({"--lang", "ja", "acme", "order", "--help"});
+  EXPECT_NE(ja.out.find("\xE6\xB3\xA8\xE6\x96\x87"), std::string::npos) << ja.out;  // 注文
 }
 
 TEST_F(CliTest, HelpForAnUnknownCommandIsAUsageError) {
