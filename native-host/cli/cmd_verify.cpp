@@ -3,6 +3,7 @@
 #include "mime/date.h"
 #include "mime/line_reader.h"
 #include "smime/analyse.h"
+#include "store_access.h"
 #include "text.h"
 #include "verdict_json.h"
 
@@ -51,7 +52,14 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
                                        {"--crl", true, true}, {"--at", true},      {"--allow-sha1"},
                                        {"--json"},            {"--content", true},  {"--output", true, false, "-o"}};
   const Args args(argv, specs);
-  const x509::TrustStore trust = load_trust(args);
+  // --trust: exactly those anchors. Without it: the store's (built-in roots and the
+  // user's own CAs, minus what the user distrusts).
+  x509::TrustStore trust = args.values("--trust").empty() ? open_store(args).trust_store() : load_trust(args);
+  if (args.values("--trust").empty()) {
+    for (const auto& path : args.values("--crl")) {
+      for (auto& crl : x509::load_crls(path)) trust.add_crl(std::move(crl));
+    }
+  }
   const auto extra = load_cert_files(args.values("--cert"));
   std::vector<ossl::X509CrlPtr> no_crls;
   std::optional<keys::Credentials> key;

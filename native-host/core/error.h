@@ -35,6 +35,16 @@ enum class Errc {
   no_matching_recipient,
   decrypt_failed,
   unsupported_algorithm,
+  store_locked,
+  store_busy,
+  store_corrupt,
+  store_version_unsupported,
+  not_found,
+  already_exists,
+  confirmation_required,
+  unknown_format,
+  no_identity,
+  trust_anchor_unusable,
   internal,
 };
 
