@@ -64,6 +64,8 @@ const CommandHelp kHelp[] = {
       {"--allow-sha1", {"accept SHA-1 signatures", "SHA-1 署名を受け入れる"}},
       {"--key FILE", {"decrypt an encrypted message first", "暗号化されたメッセージを先に復号する"}},
       kPassEnv, kPassFd, kPassFile,
+      {"--identity ADDRESS|FP", {"decrypt first with this identity's keys from the store", "ストアにあるこの ID の鍵で先に復号する"}},
+      kStorePassEnv, kStorePassFd,
       {"--content FILE", {"the signed file, for a bare detached .p7s", "分離署名 .p7s の対象ファイル"}},
       kJson,
       {"-o, --output FILE", {"also write the signed (or decrypted) content", "署名された（または復号した）内容も書き出す"}}}},
