@@ -237,7 +237,8 @@ KeyBundle read_key_file(std::string_view bytes, std::vector<ossl::X509Ptr> extra
   if (keys.empty() && certs.empty()) {
     throw Error(Errc::unknown_format, "neither PKCS#12 nor PEM/DER keys and certificates");
   }
-  KeyBundle bundle = pair_up(keys.empty() ? "certificates" : "pem", std::move(keys), std::move(certs));
+  std::string format = keys.empty() ? "certificates" : "pem";
+  KeyBundle bundle = pair_up(std::move(format), std::move(keys), std::move(certs));
   if (bundle.format == "pem" && bundle.pairs.empty()) {
     throw Error(Errc::key_cert_mismatch, "no certificate in the files belongs to the private key");
   }
