@@ -2,6 +2,7 @@
 
 #include "store/durable_file.h"
 #include "mime/address.h"
+#include "mime/date.h"
 #include "store/paths.h"
 #include "store/sealed_key.h"
 #include "store/write_lock.h"
@@ -275,11 +276,20 @@ std::string Store::export_pkcs12(const std::vector<Identity>& identities, const 
     return std::any_of(creds.begin(), creds.end(), [&](const keys::Credentials& k) { return X509_cmp(k.cert.get(), c) == 0; }) ||
            std::any_of(chain.begin(), chain.end(), [&](X509* x) { return X509_cmp(x, c) == 0; });
   };
-  for (std::size_t i = 0; i < creds.size(); ++i) {
-    const auto& id = identities[i];
-    std::string name = id.addresses.empty() ? x509::summarize(id.cert.get()).common_name : id.addresses.front();
-    entries.push_back({creds[i].key.get(), creds[i].cert.get(), std::move(name)});
+  // Friendly names become NSS nicknames (Thunderbird), which must differ between
+  // certificates: several identities of one address are told apart by use and expiry.
+  std::vector<std::string> names;
+  for (const auto& id : identities) {
+    names.push_back(id.addresses.empty() ? x509::summarize(id.cert.get()).common_name : id.addresses.front());
   }
+  for (std::size_t i = 0; i < identities.size(); ++i) {
+    if (std::count(names.begin(), names.end(), names[i]) < 2) continue;
+    const auto& id = identities[i];
+    const char* use = id.can_sign && id.can_encrypt ? "signing and encryption" : id.can_sign ? "signing" : "encryption";
+    names[i] += std::string(" (") + use + ", until " + mime::format_iso8601(id.not_after).substr(0, 10) + ", " +
+                id.serial + ")";
+  }
+  for (std::size_t i = 0; i < creds.size(); ++i) entries.push_back({creds[i].key.get(), creds[i].cert.get(), names[i]});
   for (const auto& c : creds) {
     for (const auto& x : c.chain) {
       if (!listed(x.get())) chain.push_back(x.get());
