@@ -74,9 +74,13 @@ const StoreKey& Store::key() {
   return *m_key;
 }
 
+void Store::remove_debris() const {
+  for (const auto& dir : {m_root, identities_dir(), anchors_dir(), distrust_dir()}) remove_temp_debris(dir);
+}
+
 StoreFile Store::ensure_store_file(std::int64_t now) {
   ensure_private_dir(m_root);
-  remove_temp_debris(m_root);
+  remove_debris();
   if (auto existing = header()) return std::move(*existing);
   // No store.json. Identities without it would be keys nobody can open again: refuse to
   // start a new store key over them.
@@ -200,7 +204,6 @@ ImportReport Store::import_bundle(KeyBundle bundle, const std::string& source_fi
   WriteLock lock(m_root, m_options.lock_wait);
   const StoreFile file = ensure_store_file(now);
   ensure_private_dir(identities_dir());
-  remove_temp_debris(identities_dir());
 
   std::vector<Identity> fresh;
   for (auto& pair : bundle.pairs) {
@@ -261,7 +264,7 @@ ImportReport Store::import_bundle(KeyBundle bundle, const std::string& source_fi
 void Store::remove_identity(std::string_view fingerprint) {
   const Identity id = find_identity(fingerprint);  // resolves a prefix; NOT_FOUND
   WriteLock lock(m_root, m_options.lock_wait);
-  remove_temp_debris(identities_dir());
+  remove_debris();
   if (!remove_file(identities_dir(), id.fingerprint + ".json")) throw Error(Errc::not_found, "identity " + id.fingerprint);
 }
 
@@ -314,6 +317,7 @@ void Store::change_passphrase(const std::optional<std::string>& next, std::int64
   const auto file = header();
   if (!file) throw Error(Errc::store_corrupt, "store.json disappeared");
   if (file->key_id != current.id()) throw Error(Errc::store_corrupt, "store.json changed its store key");
+  remove_debris();
   replace_file(m_root, kStoreFile, make_store_file(current, next, m_options.scrypt, now, &*file));
   m_passphrase = next;
 }
@@ -376,7 +380,6 @@ std::vector<AnchorEntry> Store::add_anchors(const std::vector<X509*>& certs, std
   (void)ensure_store_file(now);
   ensure_private_dir(m_root / "trust");
   ensure_private_dir(anchors_dir());
-  remove_temp_debris(anchors_dir());
   std::vector<std::string> fps;
   for (X509* c : certs) {
     const std::string fp = x509::fingerprint_sha256(c);
@@ -403,7 +406,6 @@ DistrustEntry Store::distrust(std::string_view fingerprint, X509* cert, std::int
   (void)ensure_store_file(now);
   ensure_private_dir(m_root / "trust");
   ensure_private_dir(distrust_dir());
-  remove_temp_debris(distrust_dir());
   // Distrust first, then drop the anchor: at every moment in between the certificate is distrusted.
   const std::string text = distrust_file_text(cert, now);
   if (!create_file(distrust_dir(), fp, text)) throw Error(Errc::already_exists, "distrusted " + fp);
@@ -414,6 +416,7 @@ DistrustEntry Store::distrust(std::string_view fingerprint, X509* cert, std::int
 void Store::remove_trust(std::string_view fingerprint) {
   const std::string fp = require_fingerprint(fingerprint);
   WriteLock lock(m_root, m_options.lock_wait);
+  remove_debris();
   const bool anchor = remove_file(anchors_dir(), fp + ".pem");
   const bool distrusted = remove_file(distrust_dir(), fp);
   if (!anchor && !distrusted) throw Error(Errc::not_found, "no anchor or distrust entry " + fp);

@@ -153,7 +153,9 @@ private:
   std::filesystem::path identities_dir() const { return m_root / "identities"; }
   std::filesystem::path anchors_dir() const { return m_root / "trust" / "anchors"; }
   std::filesystem::path distrust_dir() const { return m_root / "trust" / "distrust"; }
-  /** Under the write lock: store.json, created (with a new store key) if there is none. */
+  /** Under the write lock: removes what killed writers left (".tmp-*") in every store directory. */
+  void remove_debris() const;
+  /** Under the write lock: store.json, created (with a new store key) if there is none; clears debris. */
   StoreFile ensure_store_file(std::int64_t now);
   std::vector<DistrustEntry> read_distrust(std::vector<Problem>& problems) const;
   std::vector<AnchorEntry> read_user_anchors(std::vector<Problem>& problems) const;
