@@ -4,11 +4,11 @@
 //   and AES-256-CBC, HMAC-SHA-256 integrity, 250 000 iterations for each of
 //   the three derivations. That is as many as fit under .NET's limits for
 //   PKCS#12 files (600 000 per derivation, 1 000 000 in total), which
-//   MimeKit and Windows tools apply. Read by OpenSSL 3, NSS (Thunderbird,
-//   pk12util), Windows 10+, macOS and iOS 14+.
+//   MimeKit and Windows tools apply. Read by OpenSSL 3 and NSS (Thunderbird,
+//   pk12util): tests/interop/pkcs12_peers.sh.
 // legacy: pbeWithSHA1And3-KeyTripleDES-CBC for keys and certificates, HMAC-SHA-1
 //   integrity, 2048 iterations: what `openssl pkcs12 -export -legacy` writes,
-//   for clients that read nothing newer (gpgsm 2.2, older iOS and Android).
+//   for clients that read nothing newer (gpgsm 2.2: tested; older iOS and Android).
 #pragma once
 
 #include "ossl/handles.h"
