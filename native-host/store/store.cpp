@@ -415,6 +415,7 @@ DistrustEntry Store::distrust(std::string_view fingerprint, X509* cert, std::int
 
 void Store::remove_trust(std::string_view fingerprint) {
   const std::string fp = require_fingerprint(fingerprint);
+  if (!exists()) throw Error(Errc::not_found, "no anchor or distrust entry " + fp);
   WriteLock lock(m_root, m_options.lock_wait);
   remove_debris();
   const bool anchor = remove_file(anchors_dir(), fp + ".pem");
