@@ -30,7 +30,8 @@ run_killed() {
 }
 
 # How long a command takes here (the slower of 3 imports and 3 trust additions into a
-# scratch store, whose first write also creates it); kills are spread over 0..that.
+# scratch store, whose first write also creates it); kills are spread over 0..that at first,
+# then the range follows what happens (below).
 slowest=0
 for n in 1 2 3; do
   make_identity "scratch-id-$n"
@@ -63,9 +64,12 @@ for i in $(seq 2 $ROUNDS); do
     rc=$(run_killed $((RANDOM % span)) "$INKAN_CLI" trust add "ca-$i.crt")
     kind=anchor
   fi
+  # The machine's load changes while the test runs: aim the kills at about half of the
+  # commands, so that some die midway and some just before or after their commit.
   case $rc in
-    0) completed=$((completed + 1)); echo "$i $kind" >>committed ;;
+    0) completed=$((completed + 1)); echo "$i $kind" >>committed; span=$((span * 9 / 10 + 1)) ;;
     137)
+      span=$((span * 11 / 10 + 1))
       killed=$((killed + 1))
       echo "$i $kind" >>maybe
       # A new temporary file left behind means the kill came while a file was being written.
