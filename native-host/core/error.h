@@ -48,6 +48,16 @@ enum class Errc {
   acme_timeout,
   cancelled,
   challenge_mail_invalid,
+  store_locked,
+  store_busy,
+  store_corrupt,
+  store_version_unsupported,
+  not_found,
+  already_exists,
+  confirmation_required,
+  unknown_format,
+  no_identity,
+  trust_anchor_unusable,
   internal,
 };
 
