@@ -7,6 +7,7 @@
 #include "store/sealed_key.h"
 #include "store/write_lock.h"
 #include "x509/cert.h"
+#include "x509/nss_builtins.h"
 
 #include <openssl/err.h>
 
@@ -352,16 +353,31 @@ std::vector<AnchorEntry> Store::read_user_anchors(std::vector<Problem>& problems
   return out;
 }
 
+namespace {
+
+// Mozilla's roots are part of every trust list; without the NSS module the
+// user's own anchors still work, and the list says why the built-in ones are missing.
+std::vector<AnchorEntry> builtin_or_problem(std::vector<Problem>& problems) {
+  try {
+    return builtin_anchors();
+  } catch (const Error& e) {
+    problems.push_back({"builtin", e.code(), e.detail()});
+    return {};
+  }
+}
+
+}  // namespace
+
 TrustList Store::trust() const {
   TrustList out;
   if (!header()) {
-    for (auto& a : builtin_anchors()) out.anchors.push_back(std::move(a));
+    out.anchors = builtin_or_problem(out.problems);
     return out;
   }
   out.distrusted = read_distrust(out.problems);
   std::set<std::string> distrusted;
   for (const auto& d : out.distrusted) distrusted.insert(d.fingerprint);
-  for (auto& a : builtin_anchors()) {
+  for (auto& a : builtin_or_problem(out.problems)) {
     if (distrusted.count(a.fingerprint) == 0) out.anchors.push_back(std::move(a));
   }
   for (auto& a : read_user_anchors(out.problems)) {
@@ -425,7 +441,28 @@ void Store::remove_trust(std::string_view fingerprint) {
 
 x509::TrustStore Store::trust_store() const {
   x509::TrustStore store;
-  for (const auto& a : trust().anchors) store.add_anchor(ossl::up_ref(a.cert.get()));
+  const TrustList list = trust();
+  for (const auto& a : list.anchors) {
+    store.add_anchor(ossl::up_ref(a.cert.get()), x509::AnchorPolicy{a.email_distrust_after});
+  }
+  // Distrust is enforced in path validation too, so a distrusted intermediate or
+  // leaf fails even under a trusted root (NSS's CKT_NSS_NOT_TRUSTED semantics).
+  for (const auto& d : list.distrusted) {
+    if (d.cert) {
+      store.add_distrusted(ossl::up_ref(d.cert.get()));
+    } else {
+      store.add_distrusted_fingerprint(d.fingerprint);
+    }
+  }
+  try {
+    const auto& builtin = x509::builtin_roots();
+    for (const auto& r : builtin.roots) {
+      if (r.distrusted) store.add_distrusted(ossl::up_ref(r.cert.get()));
+    }
+    for (const auto& [issuer, serial] : builtin.distrusted_serials) store.add_distrusted(issuer, serial);
+  } catch (const Error&) {
+    // Already reported by trust(); the user's own anchors and distrust still apply.
+  }
   return store;
 }
 
@@ -434,11 +471,13 @@ StoreStatus Store::status() const {
   s.root = m_root;
   s.file = header();
   s.exists = s.file.has_value();
-  s.builtin_anchors = builtin_anchors().size();
+  std::vector<Problem> builtin_problems;
+  s.builtin_anchors = builtin_or_problem(builtin_problems).size();
+  s.problems = builtin_problems;
   if (!s.exists) return s;
   const auto ids = identities();
   s.identities = ids.identities.size();
-  s.problems = ids.problems;
+  s.problems.insert(s.problems.end(), ids.problems.begin(), ids.problems.end());
   s.user_anchors = read_user_anchors(s.problems).size();
   s.distrusted = read_distrust(s.problems).size();
   return s;

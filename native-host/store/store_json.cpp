@@ -130,6 +130,8 @@ nlohmann::ordered_json anchor_json(const AnchorEntry& a, std::int64_t now) {
                       {"not_after", iso(s.not_after)},
                       {"validity", validity(s.not_before, s.not_after, now)}};
   j["added_at"] = a.added_at != 0 ? nlohmann::ordered_json(iso(a.added_at)) : nlohmann::ordered_json(nullptr);
+  j["email_distrust_after"] =
+      a.email_distrust_after ? nlohmann::ordered_json(iso(*a.email_distrust_after)) : nlohmann::ordered_json(nullptr);
   return j;
 }
 

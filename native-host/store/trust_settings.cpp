@@ -3,6 +3,7 @@
 #include "error.h"
 #include "mime/date.h"
 #include "x509/cert.h"
+#include "x509/nss_builtins.h"
 
 #include <openssl/err.h>
 
@@ -43,8 +44,18 @@ std::string header_value(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 std::vector<AnchorEntry> builtin_anchors() {
-  // Built-in roots arrive with core/x509/nss_builtins.h; none until then.
-  return {};
+  std::vector<AnchorEntry> out;
+  for (const auto& r : x509::builtin_roots().roots) {
+    if (!r.email_trusted || r.distrusted) continue;
+    AnchorEntry a;
+    a.fingerprint = x509::fingerprint_sha256(r.cert.get());
+    a.label = r.label;
+    a.source = "builtin";
+    a.cert = share(ossl::up_ref(r.cert.get()));
+    a.email_distrust_after = r.email_distrust_after;
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 std::string anchor_file_text(X509* cert, std::string_view label, std::int64_t added_at) {

@@ -11,6 +11,7 @@
 #include "store/identity.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,8 @@ struct AnchorEntry {
   std::string source;  ///< "user", or "builtin" (Mozilla's e-mail roots, see builtin_anchors)
   SharedCert cert;
   std::int64_t added_at = 0;  ///< 0 for built-in roots
+  /// Built-in roots only: Mozilla's e-mail distrust-after date (leaves issued later are untrusted).
+  std::optional<std::int64_t> email_distrust_after;
 };
 
 struct DistrustEntry {
@@ -32,11 +35,11 @@ struct DistrustEntry {
 };
 
 /**
- * Mozilla's roots with the e-mail trust bit. THE HOOK for the built-in roots:
- * core/x509/nss_builtins.{h,cpp} (written separately) will feed this list;
- * until it lands it is empty. Everything that builds trust (Store::trust_store,
- * `inkan trust list`) already merges it with the user's anchors and applies
- * the distrust list to both.
+ * Mozilla's roots with the e-mail trust bit, as the NSS builtins module on this
+ * system has them (core/x509/nss_builtins.h; loaded once, on first use). Throws
+ * TRUST_ROOTS_UNAVAILABLE when the module cannot be loaded. Everything that
+ * builds trust (Store::trust_store, `inkan trust list`) merges them with the
+ * user's anchors and applies the distrust list to both.
  */
 std::vector<AnchorEntry> builtin_anchors();
 

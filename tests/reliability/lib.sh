@@ -41,12 +41,13 @@ fingerprints() {
 }
 
 # json_fingerprints KIND FILE: the fingerprints in `inkan id list --json` (KIND=identities)
-# or `inkan trust list --json` (KIND=anchors), one a line, sorted; "problems" -> stderr.
+# or `inkan trust list --json` (KIND=anchors: the user's own, not Mozilla's built-in roots),
+# one a line, sorted; "problems" -> stderr.
 json_fingerprints() {
   perl -MJSON::PP -0777 -ne '
     my $j = decode_json($_);
     print STDERR "problem: $_->{file} $_->{code} $_->{detail}\n" for @{$j->{problems}};
-    print "$_->{fingerprint}\n" for @{$j->{'"$1"'}};' "$2" | sort
+    print "$_->{fingerprint}\n" for grep { ($_->{source} // "") ne "builtin" } @{$j->{'"$1"'}};' "$2" | sort
 }
 
 # every_file_parses ROOT: each identity file is JSON with its certificate, each anchor a

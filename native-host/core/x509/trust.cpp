@@ -84,9 +84,18 @@ void TrustStore::add_distrusted(std::string issuer_der, std::string serial_der) 
   m_distrusted_serials.emplace_back(std::move(issuer_der), std::move(serial_der));
 }
 
+void TrustStore::add_distrusted_fingerprint(std::string sha256_hex) {
+  m_distrusted_fingerprints.push_back(std::move(sha256_hex));
+}
+
 bool TrustStore::is_distrusted(X509* cert) const {
   if (std::any_of(m_distrusted.begin(), m_distrusted.end(),
                   [&](const ossl::X509Ptr& d) { return X509_cmp(d.get(), cert) == 0; })) {
+    return true;
+  }
+  if (!m_distrusted_fingerprints.empty() &&
+      std::find(m_distrusted_fingerprints.begin(), m_distrusted_fingerprints.end(), fingerprint_sha256(cert)) !=
+          m_distrusted_fingerprints.end()) {
     return true;
   }
   if (m_distrusted_serials.empty()) return false;

@@ -44,6 +44,8 @@ public:
    * issuer_der: the DER Name; serial_der: the DER INTEGER (tag and length included).
    */
   void add_distrusted(std::string issuer_der, std::string serial_der);
+  /** The same by SHA-256 fingerprint (lower-case hex), for a user's distrust entry kept without its certificate. */
+  void add_distrusted_fingerprint(std::string sha256_hex);
   void add_crl(ossl::X509CrlPtr crl);
   bool empty() const { return m_anchors.empty(); }
   const std::vector<ossl::X509Ptr>& anchors() const { return m_anchors; }
@@ -72,6 +74,7 @@ private:
   std::vector<AnchorPolicy> m_policies;  // one per anchor, same index
   std::vector<ossl::X509Ptr> m_distrusted;
   std::vector<std::pair<std::string, std::string>> m_distrusted_serials;  // issuer DER, serial DER
+  std::vector<std::string> m_distrusted_fingerprints;                     // SHA-256, lower-case hex
   std::vector<ossl::X509CrlPtr> m_crls;
   ossl::X509StorePtr m_store{X509_STORE_new()};  // safe for concurrent verifications once filled
 };

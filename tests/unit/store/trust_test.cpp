@@ -4,6 +4,9 @@
 
 #include "error.h"
 #include "x509/cert.h"
+#include "x509/nss_builtins.h"
+
+#include <set>
 
 namespace {
 
@@ -30,6 +33,14 @@ protected:
     }
     return Errc::internal;
   }
+  // The user's own anchors; Mozilla's built-in roots are in every list too.
+  static std::vector<const inkan::store::AnchorEntry*> user_anchors(const inkan::store::TrustList& list) {
+    std::vector<const inkan::store::AnchorEntry*> out;
+    for (const auto& a : list.anchors) {
+      if (a.source == "user") out.push_back(&a);
+    }
+    return out;
+  }
   bool chains(const inkan::store::Store& s, const std::string& leaf) const {
     const auto store = s.trust_store();
     auto leaf_cert = inkan::test::certificate(leaf);
@@ -53,9 +64,8 @@ TEST_F(StoreTrust, AnAddedCaIsAnAnchorForVerification) {
                                             inkan::test::pki("alice.pem")});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   const auto list = open().trust();
-  ASSERT_EQ(list.anchors.size(), 1u);
-  EXPECT_EQ(list.anchors.front().label, "Test root");
-  EXPECT_EQ(list.anchors.front().source, "user");
+  ASSERT_EQ(user_anchors(list).size(), 1u);
+  EXPECT_EQ(user_anchors(list).front()->label, "Test root");
   EXPECT_TRUE(chains(open(), "alice"));
   EXPECT_EQ(error_of([&] { s.add_anchors(raw(certs("root.pem")), "again", m_now); }), Errc::already_exists);
 }
@@ -68,7 +78,7 @@ TEST_F(StoreTrust, OnlyCurrentCaCertificatesCanBeAnchors) {
   // All or nothing: a bundle with one leaf in it adds none of its CAs.
   auto mixed = certs("alice-chain.pem");
   EXPECT_EQ(error_of([&] { s.add_anchors(raw(mixed), "", m_now); }), Errc::trust_anchor_unusable);
-  EXPECT_TRUE(s.trust().anchors.empty());
+  EXPECT_TRUE(user_anchors(s.trust()).empty());
   EXPECT_NO_THROW(s.add_anchors(raw(certs("sub.pem")), "intermediate as anchor", m_now));
 }
 
@@ -81,7 +91,7 @@ TEST_F(StoreTrust, DistrustWinsAndRemovesTheUserAnchor) {
   EXPECT_FALSE(fs::exists(root() / "trust" / "anchors" / (fp + ".pem")));
   EXPECT_TRUE(fs::exists(root() / "trust" / "distrust" / fp));
   const auto list = open().trust();
-  EXPECT_TRUE(list.anchors.empty());
+  EXPECT_TRUE(user_anchors(list).empty());
   ASSERT_EQ(list.distrusted.size(), 1u);
   EXPECT_TRUE(list.distrusted.front().cert != nullptr);
   EXPECT_FALSE(chains(open(), "alice"));
@@ -112,9 +122,55 @@ TEST_F(StoreTrust, ADamagedAnchorIsReportedNotTrusted) {
   fs::copy_file(inkan::test::pki("other-root.pem"), root() / "trust" / "anchors" / (fp + ".pem"),
                 fs::copy_options::overwrite_existing);
   const auto list = open().trust();
-  EXPECT_TRUE(list.anchors.empty());
+  EXPECT_TRUE(user_anchors(list).empty());
   ASSERT_EQ(list.problems.size(), 1u);
   EXPECT_EQ(list.problems.front().code, Errc::store_corrupt);
+}
+
+// Mozilla's e-mail roots join every trust list, exactly as NSS's builtins module has
+// them (tests/unit/x509 checks that set against certutil); the user's distrust removes one.
+TEST_F(StoreTrust, BuiltInRootsAreAnchorsUnlessDistrusted) {
+  const auto& builtin = inkan::x509::builtin_roots();
+  std::set<std::string> expected;
+  for (const auto& r : builtin.roots) {
+    if (r.email_trusted && !r.distrusted) expected.insert(inkan::x509::fingerprint_sha256(r.cert.get()));
+  }
+  ASSERT_GT(expected.size(), 10u);
+  inkan::store::Store s(options());
+  std::set<std::string> listed;
+  for (const auto& a : s.trust().anchors) {
+    if (a.source == "builtin") listed.insert(a.fingerprint);
+  }
+  EXPECT_EQ(listed, expected);
+  EXPECT_EQ(s.trust_store().anchors().size(), expected.size());
+
+  const std::string victim = *expected.begin();
+  s.distrust(victim, nullptr, m_now);
+  for (const auto& a : s.trust().anchors) EXPECT_NE(a.fingerprint, victim);
+  EXPECT_EQ(s.trust_store().anchors().size(), expected.size() - 1);
+}
+
+// Distrust reaches path validation: a chain through a distrusted intermediate fails
+// under a trusted root, whether the intermediate was distrusted as a file or by fingerprint.
+TEST_F(StoreTrust, ADistrustedIntermediateBreaksTheChain) {
+  for (const bool by_fingerprint : {false, true}) {
+    inkan::store::Store s(options());
+    s.add_anchors(raw(certs("root.pem")), "root", m_now);
+    ASSERT_TRUE(chains(s, "alice")) << "alice should chain to the root through sub";
+    auto sub = inkan::test::certificate("sub");
+    if (by_fingerprint) {
+      s.distrust(inkan::x509::fingerprint_sha256(sub.get()), nullptr, m_now);
+    } else {
+      s.distrust({}, sub.get(), m_now);
+    }
+    const auto store = s.trust_store();
+    auto leaf = inkan::test::certificate("alice");
+    const auto check = store.check(leaf.get(), {sub.get()}, {}, m_now, X509_PURPOSE_SMIME_SIGN);
+    EXPECT_FALSE(check.ok);
+    EXPECT_TRUE(check.has(inkan::x509::kErrCertificateDistrusted)) << (by_fingerprint ? "by fingerprint" : "as file");
+    s.remove_trust(inkan::x509::fingerprint_sha256(sub.get()));
+    s.remove_trust(inkan::x509::fingerprint_sha256(certs("root.pem").front().get()));
+  }
 }
 
 }  // namespace
