@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|test
+# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|desktop|test
+#   build: to compile; desktop: build + Thunderbird (scripts/demo.sh with a display); test: everything the tests use
 # Runs apt-get as root (directly, or through sudo); does nothing if all are present.
 set -euo pipefail
 
@@ -14,8 +15,9 @@ command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
+  desktop) wanted=("${build_pkgs[@]}" python3 thunderbird) ;;
   test) wanted=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  *) echo "usage: $0 build|desktop|test" >&2; exit 2 ;;
 esac
 
 missing=()
