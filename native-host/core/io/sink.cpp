@@ -41,13 +41,13 @@ FdSink::~FdSink() {
 }
 
 void FdSink::write(std::string_view bytes) {
-  if (m_buf.size() + bytes.size() > kBuffer) {
+  // Large pieces go out directly: copying them into the buffer first would only cost time.
+  if (bytes.size() >= kBuffer / 2) {
     flush();
-    if (bytes.size() >= kBuffer) {
-      write_all(m_fd, bytes);
-      return;
-    }
+    write_all(m_fd, bytes);
+    return;
   }
+  if (m_buf.size() + bytes.size() > kBuffer) flush();
   m_buf.append(bytes);
 }
 
@@ -60,6 +60,11 @@ void FdSink::flush() {
 }
 
 void SpoolSink::write(std::string_view bytes) {
+  if (bytes.size() >= (1 << 15)) {  // large pieces go to the file directly
+    flush();
+    m_file.write(bytes);
+    return;
+  }
   m_buf.append(bytes);
   if (m_buf.size() >= (1 << 16)) flush();
 }

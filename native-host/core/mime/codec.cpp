@@ -1,5 +1,7 @@
 #include "mime/codec.h"
 
+#include "mime/byte_scan.h"
+
 #include <array>
 #include <cstring>
 
@@ -270,6 +272,12 @@ void QpEncoder::finish(std::string& out) {
 }
 
 void CrlfCanonicalizer::update(std::string_view in, std::string& out) {
+  if (in.empty()) return;
+  if (find_bare_lf(in, m_last_cr) == std::string_view::npos) {  // the usual case: CRLF already
+    out.append(in);
+    m_last_cr = in.back() == '\r';
+    return;
+  }
   std::size_t start = 0;
   while (start < in.size()) {
     const void* hit = std::memchr(in.data() + start, '\n', in.size() - start);
@@ -286,6 +294,17 @@ void CrlfCanonicalizer::update(std::string_view in, std::string& out) {
   }
   out.append(in.data() + start, in.size() - start);
   if (!in.empty()) m_last_cr = in.back() == '\r';
+}
+
+std::string_view CrlfCanonicalizer::view(std::string_view in, std::string& scratch) {
+  if (in.empty()) return in;
+  if (find_bare_lf(in, m_last_cr) == std::string_view::npos) {
+    m_last_cr = in.back() == '\r';
+    return in;
+  }
+  scratch.clear();
+  update(in, scratch);
+  return scratch;
 }
 
 std::string base64_encode(std::string_view in) {

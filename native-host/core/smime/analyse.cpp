@@ -326,11 +326,7 @@ private:
     cms::ContentHasher canonical(nids);
     mime::CrlfCanonicalizer lines;
     std::string buf;
-    mime::for_each_chunk(src, range, [&](std::string_view chunk) {
-      buf.clear();
-      lines.update(chunk, buf);
-      canonical.update(buf);
-    });
+    mime::for_each_chunk(src, range, [&](std::string_view chunk) { canonical.update(lines.view(chunk, buf)); });
     cms::ContentDigests digests = canonical.finish();
     if (lines.changed()) {  // also accept the bytes exactly as stored
       cms::ContentHasher raw(nids);
