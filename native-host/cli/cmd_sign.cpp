@@ -18,7 +18,7 @@ int run_sign(const std::vector<std::string>& argv, const Context& ctx) {
   cms::check_signing_credentials(creds, ctx.now);
 
   const auto input = io::open_input(args.input());
-  io::Output out(args.value("--output").value_or("-"), 0644);
+  io::Output out(args.value("--output").value_or("-"), 0644, io::Durability::relaxed);
   if (args.flag("--detached-file")) {
     if (args.flag("--opaque")) throw Error(Errc::usage, "--detached-file and --opaque exclude each other");
     out.sink().write(smime::sign_file(*input, creds, options));
