@@ -1,11 +1,17 @@
 #include "x509/trust.h"
 
+#include "error.h"
 #include "ossl/error_queue.h"
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 namespace inkan::x509 {
 namespace {
@@ -47,17 +53,174 @@ int collect_errors(int ok, X509_STORE_CTX* ctx) {
   return 1;  // keep going: we want every problem, not only the first
 }
 
+// The subject Name of a DER certificate, found by walking the TBSCertificate (RFC 5280
+// §4.1): [0] version, serialNumber, signature, issuer, validity, then subject.
+std::optional<std::string_view> subject_of(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* const end = p + der.size();
+  long len = 0;
+  int tag = 0;
+  int cls = 0;
+  // Reads one header at p (within limit); DER only: no indefinite lengths.
+  const auto header = [&](const unsigned char* limit) {
+    const int r = ASN1_get_object(&p, &len, &tag, &cls, limit - p);
+    return (r & 0x80) == 0 && r != 0x21 && len >= 0 && len <= limit - p;
+  };
+  if (!header(end) || tag != V_ASN1_SEQUENCE) return std::nullopt;  // Certificate
+  const unsigned char* const cert_end = p + len;
+  if (!header(cert_end) || tag != V_ASN1_SEQUENCE) return std::nullopt;  // TBSCertificate
+  const unsigned char* const tbs_end = p + len;
+  const unsigned char* field = p;
+  if (!header(tbs_end)) return std::nullopt;
+  if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0) {  // version
+    p += len;
+    field = p;
+    if (!header(tbs_end)) return std::nullopt;
+  }
+  for (int skipped = 0; skipped < 4; ++skipped) {  // serial, signature, issuer, validity
+    p += len;
+    field = p;
+    if (!header(tbs_end)) return std::nullopt;
+  }
+  if (tag != V_ASN1_SEQUENCE) return std::nullopt;
+  return std::string_view(reinterpret_cast<const char*>(field), static_cast<std::size_t>(p + len - field));
+}
+
+unsigned long name_hash(const X509_NAME* name) {
+  int ok = 0;
+  const unsigned long h = X509_NAME_hash_ex(name, nullptr, nullptr, &ok);
+  return ok != 0 ? h : 0;
+}
+
+}  // namespace
+
+struct TrustStore::Index {
+  struct Anchor {
+    std::string der;      ///< empty when given decoded
+    ossl::X509Ptr cert;   ///< decoded on first use
+    bool unreadable = false;
+    bool in_store = false;
+  };
+
+  X509* decoded(Anchor& a) {
+    if (!a.cert && !a.unreadable) {
+      const auto* p = reinterpret_cast<const unsigned char*>(a.der.data());
+      a.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(a.der.size())));
+      a.unreadable = !a.cert;
+      if (a.cert) a.der = std::string();  // the decoded form is enough from now on
+      ERR_clear_error();
+    }
+    return a.cert.get();
+  }
+
+  void add(Anchor a, unsigned long hash) {
+    std::lock_guard<std::mutex> guard(lock);
+    by_name.emplace(hash, anchors.size());
+    anchors.push_back(std::move(a));
+  }
+
+  std::mutex lock;
+  std::vector<Anchor> anchors;
+  std::unordered_multimap<unsigned long, std::size_t> by_name;
+};
+
+namespace {
+
+// X509_LOOKUP get_by_subject: the anchors with that subject go into the store (where
+// chain building looks for them), one of them is the answer.
+int anchors_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name, X509_OBJECT* ret) {
+  if (type != X509_LU_X509 || name == nullptr) return 0;
+  auto* index = static_cast<TrustStore::Index*>(X509_LOOKUP_get_method_data(lookup));
+  X509_STORE* store = X509_LOOKUP_get_store(lookup);
+  if (index == nullptr || store == nullptr) return 0;
+  X509* first = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(index->lock);
+    const auto [begin, end] = index->by_name.equal_range(name_hash(name));
+    for (auto it = begin; it != end; ++it) {
+      auto& anchor = index->anchors[it->second];
+      X509* cert = index->decoded(anchor);
+      if (cert == nullptr || X509_NAME_cmp(X509_get_subject_name(cert), name) != 0) continue;
+      if (!anchor.in_store) {
+        X509_STORE_add_cert(store, cert);
+        anchor.in_store = true;
+      }
+      if (first == nullptr) first = cert;
+    }
+  }
+  ERR_clear_error();
+  if (first == nullptr || X509_OBJECT_set1_X509(ret, first) != 1) return 0;
+  // The caller takes its own reference to what we return and never drops the one set1 took.
+  X509_free(first);
+  return 1;
+}
+
+struct LookupMethod {
+  LookupMethod() {
+    method = X509_LOOKUP_meth_new("inkan trust anchors");
+    if (method != nullptr) X509_LOOKUP_meth_set_get_by_subject(method, anchors_by_subject);
+  }
+  ~LookupMethod() { X509_LOOKUP_meth_free(method); }
+  LookupMethod(const LookupMethod&) = delete;
+  LookupMethod& operator=(const LookupMethod&) = delete;
+  X509_LOOKUP_METHOD* method = nullptr;
+};
+
+X509_LOOKUP_METHOD* lookup_method() {
+  static const LookupMethod m;
+  return m.method;
+}
+
 }  // namespace
 
 bool ChainCheck::has(int error) const { return std::find(errors.begin(), errors.end(), error) != errors.end(); }
 
+TrustStore::TrustStore() : m_index(std::make_unique<Index>()), m_store(X509_STORE_new()) {
+  X509_LOOKUP* lookup = m_store ? X509_STORE_add_lookup(m_store.get(), lookup_method()) : nullptr;
+  if (lookup == nullptr || X509_LOOKUP_set_method_data(lookup, m_index.get()) != 1) {
+    ERR_clear_error();
+    throw Error(Errc::internal, "trust store");
+  }
+}
+
+TrustStore::~TrustStore() = default;
+TrustStore::TrustStore(TrustStore&&) noexcept = default;
+TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
+
 void TrustStore::add_anchor(ossl::X509Ptr cert) {
-  X509_STORE_add_cert(m_store.get(), cert.get());
-  ERR_clear_error();  // a duplicate is harmless
-  m_anchors.push_back(std::move(cert));
+  if (!cert) return;
+  const unsigned long hash = name_hash(X509_get_subject_name(cert.get()));
+  ERR_clear_error();
+  m_index->add(Index::Anchor{{}, std::move(cert)}, hash);
+}
+
+void TrustStore::add_anchor_der(std::string der) {
+  ossl::ClearErrorsOnExit clear;
+  const auto subject = subject_of(der);
+  if (!subject) throw Error(Errc::cert_load_failed, "not a certificate");
+  const auto* p = reinterpret_cast<const unsigned char*>(subject->data());
+  ossl::Ptr<X509_NAME, X509_NAME_free> name(d2i_X509_NAME(nullptr, &p, static_cast<long>(subject->size())));
+  if (!name) throw Error(Errc::cert_load_failed, "unreadable subject name");
+  m_index->add(Index::Anchor{std::move(der), {}}, name_hash(name.get()));
 }
 
 void TrustStore::add_crl(ossl::X509CrlPtr crl) { m_crls.push_back(std::move(crl)); }
+
+bool TrustStore::empty() const { return size() == 0; }
+
+std::size_t TrustStore::size() const {
+  std::lock_guard<std::mutex> guard(m_index->lock);
+  return m_index->anchors.size();
+}
+
+std::vector<ossl::X509Ptr> TrustStore::anchors() const {
+  std::vector<ossl::X509Ptr> out;
+  std::lock_guard<std::mutex> guard(m_index->lock);
+  for (auto& a : m_index->anchors) {
+    if (X509* cert = m_index->decoded(a)) out.push_back(ossl::up_ref(cert));
+  }
+  return out;
+}
 
 ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, const std::vector<X509_CRL*>& crls,
                              std::int64_t at, int purpose, bool allow_sha1) const {
