@@ -218,7 +218,7 @@ private:
         m_out.content = {&src, e.whole};
         return;
       }
-      const auto body = decoded_body_source(src, e);
+      const auto body = encrypted_body_source(src, e, layer.cms_type);
       auto plain = decrypt(*body);
       const io::Source& p = *plain;
       m_out.owned.push_back(std::move(plain));
@@ -407,7 +407,7 @@ void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run)
   // Labelled S/MIME but without readable CMS: damage, not an unencrypted message.
   if (layer.kind == LayerKind::cms && layer.cms_type.empty()) throw Error(Errc::cms_malformed, layer.problem);
   if (layer.is_encryption()) {
-    run(*decoded_body_source(src, root));
+    run(*encrypted_body_source(src, root, layer.cms_type));
     return;
   }
   if (layer.is_signature()) {
@@ -427,7 +427,7 @@ void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run)
       const Layer next = classify(isrc, *inner);
       if (next.is_encryption()) {
         out.warnings.emplace_back("outer-signature-ignored");
-        run(*decoded_body_source(isrc, *inner));
+        run(*encrypted_body_source(isrc, *inner, next.cms_type));
         return;
       }
     }
