@@ -112,6 +112,113 @@ bool QuickScanner::plain() const {
   return m_plain && !m_prev_cr && m_pos - m_line_start <= kMaxLine;
 }
 
+namespace {
+
+constexpr std::uint64_t kMergeGap = 4096;       // marks this close become one span
+constexpr std::size_t kMaxSpans = 4096;         // then everything further on is marked
+constexpr std::uint64_t kForever = ~std::uint64_t{0};
+
+}  // namespace
+
+void StreamFacts::mark(std::vector<Span>& spans, std::uint64_t begin, std::uint64_t end) {
+  // Marks come almost in order: a long line's mark starts where the line passed 998
+  // octets, before the marks made in that line since. Merge back as far as needed.
+  while (!spans.empty() && begin <= spans.back().end + kMergeGap) {
+    begin = std::min(begin, spans.back().begin);
+    end = std::max(end, spans.back().end);
+    spans.pop_back();
+  }
+  if (spans.size() >= kMaxSpans) {
+    spans.back().begin = std::min(spans.back().begin, begin);
+    spans.back().end = kForever;
+    return;
+  }
+  spans.push_back({begin, end});
+}
+
+bool StreamFacts::hits(const std::vector<Span>& spans, std::uint64_t begin, std::uint64_t end) {
+  // The first span ending after `begin`; it hits if it starts before `end`.
+  if (begin >= end) return false;
+  std::size_t lo = 0, hi = spans.size();
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (spans[mid].end <= begin) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.size() && spans[lo].begin < end;
+}
+
+void StreamFacts::line_end(std::uint64_t lf_at) {
+  if (lf_at - m_line_start > kMaxLine) mark(m_irregular, m_line_start + kMaxLine, lf_at);
+  m_line_start = lf_at + 1;
+}
+
+void StreamFacts::tail(const unsigned char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    const std::uint64_t at = m_fed + i;
+    if (m_prev_cr && c != '\n') mark(m_irregular, at - 1, at);  // the CR before was bare
+    if (c == 0 || c >= 0x80) mark(m_irregular, at, at + 1);
+    if (c == '\n') {
+      if (!m_prev_cr) mark(m_bare_lf, at, at + 1);
+      line_end(at);
+    }
+    m_prev_cr = c == '\r';
+  }
+  m_fed += n;
+}
+
+void StreamFacts::update(std::string_view chunk) {
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  std::size_t n = chunk.size();
+#if defined(__SSE2__)
+  while (n >= 64) {
+    const Masks m = classify64(p);
+    const std::uint64_t at = m_fed;
+    if (m_prev_cr && (m.lf & 1) == 0) mark(m_irregular, at - 1, at);
+    const std::uint64_t odd = m.high | m.nul | (m.cr & ~(m.lf >> 1) & ~(std::uint64_t{1} << 63));
+    if (odd != 0) {
+      mark(m_irregular, at + static_cast<std::uint64_t>(__builtin_ctzll(odd)),
+           at + 64 - static_cast<std::uint64_t>(__builtin_clzll(odd)));
+    }
+    if (m.lf != 0) {
+      const std::uint64_t bare = m.lf & ~((m.cr << 1) | (m_prev_cr ? 1 : 0));
+      if (bare != 0) {
+        mark(m_bare_lf, at + static_cast<std::uint64_t>(__builtin_ctzll(bare)),
+             at + 64 - static_cast<std::uint64_t>(__builtin_clzll(bare)));
+      }
+      for (std::uint64_t lf = m.lf; lf != 0; lf &= lf - 1) line_end(at + static_cast<std::uint64_t>(__builtin_ctzll(lf)));
+    }
+    m_prev_cr = (m.cr >> 63) != 0;
+    m_fed += 64;
+    p += 64;
+    n -= 64;
+  }
+#endif
+  tail(p, n);
+}
+
+void StreamFacts::gap(std::uint64_t to) {
+  if (to <= m_fed) return;
+  mark(m_irregular, m_fed > m_begin && m_prev_cr ? m_fed - 1 : m_fed, to);
+  mark(m_bare_lf, m_fed, to);
+  m_fed = to;
+  m_prev_cr = false;
+  m_line_start = to;  // lines across the gap were marked with it
+}
+
+void StreamFacts::finish() {
+  if (m_finished) return;
+  m_finished = true;
+  if (m_prev_cr) mark(m_irregular, m_fed - 1, m_fed);  // what follows the CR is not known
+  if (m_fed - m_line_start > kMaxLine) mark(m_irregular, m_line_start + kMaxLine, m_fed);
+}
+
+std::optional<StreamFacts::Answer> StreamFacts::ask(std::uint64_t begin, std::uint64_t end) const {
+  if (!m_finished || begin < m_begin || end > m_fed || begin > end) return std::nullopt;
+  return Answer{!hits(m_irregular, begin, end), hits(m_bare_lf, begin, end)};
+}
+
 std::size_t find_bare_lf(std::string_view data, bool prev_cr) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();

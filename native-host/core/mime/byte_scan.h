@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace inkan::mime {
 
@@ -33,6 +35,53 @@ private:
   bool m_plain = true;
   bool m_prev_cr = false;          ///< the last byte seen was CR
   bool m_bare_lf = false;
+};
+
+/**
+ * What a QuickScanner would say about any range of a stream, from one pass over
+ * the stream: the positions that are not plain (8-bit, NUL, a bare CR, the 999th
+ * octet of a line) and those of bare LFs, kept as ranges. Memory stays bounded:
+ * marks close to each other merge, and past a limit everything further on counts
+ * as not plain (then the exact scan decides, as without facts).
+ */
+class StreamFacts {
+public:
+  explicit StreamFacts(std::uint64_t begin) : m_begin(begin), m_fed(begin), m_line_start(begin) {}
+
+  /** The next bytes of the stream, in order. */
+  void update(std::string_view chunk);
+  /** The bytes up to `to` were not seen: they count as not plain. */
+  void gap(std::uint64_t to);
+  /** No more bytes: settles the last line and a CR at the very end. */
+  void finish();
+
+  struct Answer {
+    bool plain;    ///< what QuickScanner::plain() would say for the range
+    bool bare_lf;  ///< what QuickScanner::bare_lf() would say
+  };
+  /**
+   * The answer for [begin, end), which must start a line of the stream and must not
+   * end with a CR (a CRLF split there is a bare CR to the range alone); nullopt if the
+   * stream was not seen that far.
+   */
+  std::optional<Answer> ask(std::uint64_t begin, std::uint64_t end) const;
+
+private:
+  struct Span {
+    std::uint64_t begin, end;
+  };
+  static void mark(std::vector<Span>& spans, std::uint64_t begin, std::uint64_t end);
+  static bool hits(const std::vector<Span>& spans, std::uint64_t begin, std::uint64_t end);
+  void line_end(std::uint64_t lf_at);
+  void tail(const unsigned char* p, std::size_t n);
+
+  std::uint64_t m_begin;
+  std::uint64_t m_fed;        ///< seen up to here
+  std::uint64_t m_line_start;
+  bool m_prev_cr = false;     ///< the last byte seen was a CR (judged with the next byte)
+  bool m_finished = false;
+  std::vector<Span> m_irregular;
+  std::vector<Span> m_bare_lf;
 };
 
 /**

@@ -57,9 +57,9 @@ struct DashIndex {
 // a bare CR (see mime/byte_scan.h).
 class DashLines {
 public:
-  DashLines(const io::Source& src, io::Range range, DashIndex& index)
+  DashLines(const io::Source& src, io::Range range, DashIndex& index, StreamFacts* facts)
       : m_src(src), m_begin(range.begin), m_end(std::min<std::uint64_t>(range.end, src.size())), m_pos(range.begin),
-        m_index(index) {
+        m_index(index), m_facts(facts), m_fed(range.begin) {
     m_from_index = m_end <= index.complete_until && range.begin < m_end;
     if (m_from_index) {
       m_next_entry = static_cast<std::size_t>(
@@ -169,6 +169,17 @@ private:
     m_buf.resize(got);
     m_buf_off = from;
     if (got < want) m_end = from + got;  // the source is shorter than it said
+    if (m_facts != nullptr && !m_from_index) {  // every byte searched is seen once more, while it is here
+      if (from > m_fed) {
+        m_facts->gap(from);
+        m_fed = from;
+      }
+      const std::uint64_t window_end = from + got;
+      if (window_end > m_fed) {
+        m_facts->update(std::string_view(m_buf.data() + (m_fed - from), static_cast<std::size_t>(window_end - m_fed)));
+        m_fed = window_end;
+      }
+    }
   }
 
   char byte(std::uint64_t pos) const {
@@ -212,6 +223,8 @@ private:
   std::string m_buf;
   std::uint64_t m_buf_off = 0;
   DashIndex& m_index;
+  StreamFacts* m_facts;
+  std::uint64_t m_fed = 0;
   bool m_from_index = false;
   bool m_record = false;
   std::size_t m_next_entry = 0;
@@ -238,12 +251,22 @@ public:
       if (e.boundary.size() > 200) e.boundary.clear();  // RFC 2046 allows 70; treat absurd ones as text
       if (!e.boundary.empty()) split(e, depth);
     }
+    if (depth == 0 && m_facts) attach(e, m_facts);
     return e;
   }
 
 private:
   void split(Entity& e, int depth) {
-    DashLines lines(m_src, e.body, m_dashes);
+    // The outermost split sees every byte of the body: it may as well take note of them.
+    std::shared_ptr<StreamFacts> facts;
+    if (m_limits.body_facts && !m_facts && e.body.begin >= m_dashes.complete_until && m_dashes.recording) {
+      facts = std::make_shared<StreamFacts>(e.body.begin);
+      m_facts = facts;
+    }
+    DashLines lines(m_src, e.body, m_dashes, facts.get());
+    const auto done = [&] {
+      if (facts) facts->finish();
+    };
     std::uint64_t part_begin = 0;
     bool in_part = false;
     bool seen_first = false;
@@ -276,11 +299,13 @@ private:
       if (kind == Delimiter::close) {
         e.closed = true;
         e.epilogue = {line.end, e.body.end};
+        done();
         return;
       }
       part_begin = line.end;
       in_part = true;
     }
+    done();
     // No close delimiter: the last part runs to the end (lenient, like mail clients).
     if (in_part) {
       add_child(e.body.end);
@@ -289,10 +314,16 @@ private:
     }
   }
 
+  static void attach(Entity& e, const std::shared_ptr<const StreamFacts>& facts) {
+    e.facts = facts;
+    for (auto& child : e.children) attach(child, facts);
+  }
+
   const io::Source& m_src;
   const ParseLimits& m_limits;
   std::size_t m_parts = 0;
   DashIndex m_dashes;
+  std::shared_ptr<const StreamFacts> m_facts;
 };
 
 }  // namespace

@@ -4,7 +4,10 @@
 #pragma once
 
 #include "io/source.h"
+#include "mime/byte_scan.h"
 #include "mime/headers.h"
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -27,12 +30,23 @@ struct Entity {
   io::Range epilogue;
   bool closed = true;  ///< the close delimiter was present
 
+  /**
+   * What the outermost split saw of the bytes it searched (see mime/byte_scan.h),
+   * shared by every entity inside it; null unless asked for (ParseLimits::body_facts).
+   */
+  std::shared_ptr<const StreamFacts> facts;
+
   bool is_multipart() const { return type.is_multipart() && !boundary.empty(); }
 };
 
 struct ParseLimits {
   int max_depth = 40;
   std::size_t max_parts = 10000;
+  /**
+   * Record StreamFacts while splitting, so that writers can tell which bodies are
+   * plain 7-bit without reading them again (the signer and the encryptor ask).
+   */
+  bool body_facts = false;
 };
 
 /** Parses the entity occupying range (headers, then body, recursively for multiparts). */

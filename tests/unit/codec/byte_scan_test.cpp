@@ -144,6 +144,98 @@ TEST(QuickScanner, CrAtAChunkEndIsJudgedByTheNextChunk) {
   EXPECT_FALSE(ends_in_cr.plain());
 }
 
+// StreamFacts answers for any line-starting range what a QuickScanner over that range
+// alone would say, from one pass over the whole stream: never "plain" (or "no bare LF")
+// where the range is not, and "plain" wherever marks are far enough apart not to merge.
+std::string random_stream(std::mt19937& rng) {
+  using namespace std::string_literals;
+  static const std::string pieces[] = {"word ", "word ", "word ", "\r\n", "\r\n", "\n", "\r", "\x80"s, "\0"s,
+                                       std::string(700, 'a'), std::string(300, 'b'), "\r\r\n", "-- \r\n"};
+  std::string s;
+  const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 120)(rng);
+  for (std::size_t i = 0; i < n; ++i) {
+    s += pieces[std::uniform_int_distribution<std::size_t>(0, std::size(pieces) - 1)(rng)];
+  }
+  return s;
+}
+
+TEST(StreamFacts, AnswersLikeAScanOfTheRangeAlone) {
+  std::mt19937 rng(5652);
+  for (int round = 0; round < 1000; ++round) {
+    const std::string s = random_stream(rng);
+    inkan::mime::StreamFacts facts(0);
+    for (auto piece : inkan::test::random_pieces(s, 300, static_cast<unsigned>(round))) facts.update(piece);
+    facts.finish();
+    // Every range that starts a line and does not end in a CR, from a sample of starts and ends.
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 1; i <= s.size(); ++i) {
+      const char before = s[i - 1];
+      if (before == '\n' || (before == '\r' && (i == s.size() || s[i] != '\n'))) starts.push_back(i);
+    }
+    for (std::size_t k = 0; k < starts.size(); k += 1 + starts.size() / 25) {
+      const std::size_t b = starts[k];
+      for (std::size_t e = b; e <= s.size(); e += 1 + (s.size() - b) / 40) {
+        if (e > b && s[e - 1] == '\r') continue;
+        QuickScanner q;
+        q.update(std::string_view(s).substr(b, e - b));
+        const auto a = facts.ask(b, e);
+        ASSERT_TRUE(a.has_value());
+        if (a->plain) {
+          ASSERT_TRUE(q.plain()) << "round " << round << " [" << b << ", " << e << ")";
+          if (!a->bare_lf) {
+            ASSERT_FALSE(q.bare_lf()) << "round " << round << " [" << b << ", " << e << ")";
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(StreamFacts, PlainStretchesBetweenDistantMarksArePlain) {
+  // Plain CRLF text, with an 8-bit byte, a bare CR, a long line and a bare LF far apart.
+  const std::string plain_block = [] {
+    std::string b;
+    while (b.size() < 20000) b += "The quick brown fox jumps over the lazy dog.\r\n";
+    return b;
+  }();
+  const std::string s = plain_block + "caf\xc3\xa9\r\n" + plain_block + "bare\rcr\r\n" + plain_block +
+                        std::string(1200, 'L') + "\r\n" + plain_block + "lf only\n" + plain_block;
+  inkan::mime::StreamFacts facts(0);
+  for (auto piece : inkan::test::random_pieces(s, 5000, 1)) facts.update(piece);
+  facts.finish();
+  std::size_t start = 0;
+  int plain_blocks = 0;
+  for (std::size_t at = s.find(plain_block); at != std::string::npos; at = s.find(plain_block, at + 1)) {
+    const auto a = facts.ask(at, at + plain_block.size());
+    ASSERT_TRUE(a.has_value());
+    EXPECT_TRUE(a->plain) << at;
+    EXPECT_FALSE(a->bare_lf) << at;
+    if (at > start) {  // what lies between two plain blocks holds one of the marks
+      const auto odd = facts.ask(start, at);
+      ASSERT_TRUE(odd.has_value());
+      EXPECT_TRUE(!odd->plain || odd->bare_lf) << start;
+    }
+    start = at + plain_block.size();
+    ++plain_blocks;
+  }
+  EXPECT_EQ(plain_blocks, 5);
+}
+
+TEST(StreamFacts, UnseenBytesAreNotPlainAndUnfedRangesUnknown) {
+  inkan::mime::StreamFacts facts(100);
+  facts.update("plain line\r\n");
+  facts.gap(500);
+  facts.update("more\r\n");
+  EXPECT_FALSE(facts.ask(100, 112).has_value());  // not finished yet
+  facts.finish();
+  ASSERT_TRUE(facts.ask(100, 112).has_value());
+  EXPECT_TRUE(facts.ask(100, 112)->plain);
+  EXPECT_FALSE(facts.ask(100, 506)->plain);
+  EXPECT_TRUE(facts.ask(500, 506)->plain);
+  EXPECT_FALSE(facts.ask(500, 507).has_value());  // beyond what was seen
+  EXPECT_FALSE(facts.ask(50, 112).has_value());   // before the stream
+}
+
 TEST(FindBareLf, AgreesWithTheDefinition) {
   unsigned seed = 100;
   for (const char* alphabet : {"aaaaaa\r\n", "aa\r\n\n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "\r\n"}) {
