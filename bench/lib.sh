@@ -70,6 +70,16 @@ tool_host() {
   echo "$HOST_CLIENT --host $HOST --op $1 --in $input --out $OUT/host.$1 --pki $PKI --mode stream"
 }
 
+# The machine's floors on the same files, for reference (op "floor"): reading and
+# hashing (SHA-256), reading and writing (a copy), reading, encrypting and writing
+# (AES-256-CBC). A signer cannot beat sha256 plus copy; an encryptor not aes-cbc.
+tool_sha256() { [ "$1" = floor ] && echo "openssl dgst -sha256 -out $OUT/sha256.out $MSG"; return 0; }
+tool_copy() { [ "$1" = floor ] && echo "cp $MSG $OUT/copy.out"; return 0; }
+tool_aes_cbc() {
+  [ "$1" = floor ] && echo "openssl enc -aes-256-cbc -K 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f -iv 000102030405060708090a0b0c0d0e0f -in $MSG -out $OUT/aes.out"
+  return 0
+}
+
 runs_for() {  # SIZE_TAG -> hyperfine runs (performance-anchors.md: 30, 15, 7, 5)
   if [ -n "${RUNS:-}" ]; then echo "$RUNS"; return; fi
   case $1 in 10k) echo 30 ;; 1m) echo 15 ;; 25m | 8bit-25m) echo 7 ;; *) echo 5 ;; esac

@@ -33,12 +33,17 @@ def ordered(values, order):
     return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
 
 
+def cpu_ms(r):
+    return (float(r["user_s"]) + float(r["system_s"])) * 1000
+
+
 def cell(r):
     if r is None:
         return ""
     if not r["median_s"]:
         return "fails"
-    return f'{float(r["median_s"]) * 1000:.1f} / {float(r["mbps"]):.0f} / {int(r["rss_kib"]) / 1024:.1f}'
+    return (f'{float(r["median_s"]) * 1000:.1f} ({cpu_ms(r):.1f}) / {float(r["mbps"]):.0f} / '
+            f'{int(r["rss_kib"]) / 1024:.1f}')
 
 
 def ratio(a, b):
@@ -56,8 +61,9 @@ def tables(rows):
     out = []
     for key in keys:
         out.append(f"### {KEY_LABEL.get(key, key)}\n")
-        out.append("Each cell: median ms / MB/s / peak RSS MiB. Ratio: inkan's median time over the peer's "
-                   "(below 1: inkan is faster).\n")
+        out.append("Each cell: median wall ms (mean CPU ms, user + system) / MB/s (message bytes over median wall "
+                   "time) / peak RSS MiB. Ratio: inkan's median wall time over the peer's (below 1: inkan is "
+                   "faster).\n")
         for op in OPS:
             if not any((key, s, op, t) in by for s in sizes for t in tools):
                 continue
@@ -72,6 +78,23 @@ def tables(rows):
                     out.append("| " + " | ".join([SIZE_LABEL.get(s, s)] + cells + ratios) + " |")
             out.append("")
     return out
+
+
+def floors(rows):
+    by = {(r["size"], r["tool"]): r for r in rows if r["op"] == "floor" and r["median_s"]}
+    if not by:
+        return []
+    sizes = ordered({s for s, _ in by}, SIZE_ORDER)
+    out = ["The machine's floors on the same files (median wall ms (CPU ms) / MB/s): `openssl dgst -sha256` "
+           "(read and hash), `cp` (read and write), `openssl enc -aes-256-cbc` (read, encrypt, write).", "",
+           "| size | sha256 | copy | aes-256-cbc |", "|---|---:|---:|---:|"]
+    for s in sizes:
+        cells = []
+        for t in ("sha256", "copy", "aes-cbc"):
+            r = by.get((s, t))
+            cells.append(f'{float(r["median_s"]) * 1000:.1f} ({cpu_ms(r):.1f}) / {float(r["mbps"]):.0f}' if r else "")
+        out.append("| " + " | ".join([SIZE_LABEL.get(s, s)] + cells) + " |")
+    return out + [""]
 
 
 def targets(rows):
@@ -127,7 +150,7 @@ def gnuplot(script):
 
 
 def plot(rows, results):
-    rows = [r for r in rows if r["median_s"] and r["size"] != "8bit-25m"]
+    rows = [r for r in rows if r["median_s"] and r["size"] != "8bit-25m" and r["op"] != "floor"]
     if not rows:
         return
     key = "rsa2048" if any(r["key"] == "rsa2048" for r in rows) else rows[0]["key"]
@@ -147,6 +170,7 @@ def plot(rows, results):
     for row, (col, label, log) in enumerate([(2, "median ms", True), (3, "peak RSS MiB", False)]):
         for op in OPS:
             s.append("set logscale y" if log else "unset logscale y")
+            s.append("set key top left" if log else "set key bottom right")
             s.append(f'set title "{op} — {label}"')
             s.append('set xlabel "message bytes"')
             s.append(f'set ylabel "{label}"')
@@ -191,7 +215,7 @@ def main():
     machine = open(os.path.join(results, "machine.txt")).read() if os.path.exists(os.path.join(results, "machine.txt")) else ""
     fails = [r for r in rows if not r["median_s"]]
     lines = ["## Machine", "", "```", machine.strip(), "```", "", "## Targets", ""] + targets(rows)
-    lines += ["## Results", ""] + tables(rows)
+    lines += ["## Results", ""] + tables([r for r in rows if r["op"] != "floor"]) + floors(rows)
     if fails:
         lines += ["Failed runs (the peer cannot do it):", ""]
         lines += [f'- {r["tool"]} {r["op"]} {KEY_LABEL.get(r["key"], r["key"])} {SIZE_LABEL.get(r["size"], r["size"])}: '

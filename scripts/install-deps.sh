@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|test
+# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|test|bench
 # Runs apt-get as root (directly, or through sudo); does nothing if all are present.
 set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev)
 test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl)
+# bench/run.sh: the peers, hyperfine and GNU time to measure them, python3 for the report
+# (python3-cryptography writes gpg-agent keys), gnuplot for the plots, libbenchmark for codec_bench.
+bench_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libbenchmark-dev libnss3-tools gpgsm gpg-agent hyperfine time
+  python3 python3-cryptography gnuplot-nox)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
   test) wanted=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  bench) wanted=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
