@@ -7,7 +7,7 @@
 # grows with the number of recipients and of trust anchors.
 #
 # usage: bench/run.sh [BUILD_DIR]          (scripts/bench.sh installs what it needs first)
-#   SIZES="10k 1m 25m 100m"  ALGS="rsa2048 rsa4096 p256"  OPS="sign verify encrypt decrypt"
+#   SIZES="10k 1m 25m 8bit-25m 100m"  ALGS="rsa2048 rsa4096 p256"  OPS="sign verify encrypt decrypt"
 #   TOOLS="inkan openssl cmsutil gpgsm host"  RUNS=N (all sizes)  SCALING=0 (skip the curves)
 #   RECIPIENTS="1 10 100"  ANCHORS="1 100 1000 10000"  RESULTS=bench/results  BENCH_WORK=<cache folder>
 # Needs: hyperfine, GNU time, openssl, libnss3-tools, gpgsm, gpg-agent, python3,
@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=$(cd "${1:-$root/build/release}" 2>/dev/null && pwd || echo "${1:-$root/build/release}")
-SIZES=${SIZES:-"10k 1m 25m 100m"}
+SIZES=${SIZES:-"10k 1m 25m 8bit-25m 100m"}
 ALGS=${ALGS:-"rsa2048 rsa4096 p256"}
 OPS=${OPS:-"sign verify encrypt decrypt"}
 TOOLS=${TOOLS:-"inkan openssl cmsutil gpgsm host"}

@@ -57,9 +57,9 @@ struct DashIndex {
 // a bare CR (see mime/byte_scan.h).
 class DashLines {
 public:
-  DashLines(const io::Source& src, io::Range range, DashIndex& index, StreamFacts* facts)
+  DashLines(const io::Source& src, io::Range range, DashIndex& index, StreamFacts* facts, SplitObserver* observer)
       : m_src(src), m_begin(range.begin), m_end(std::min<std::uint64_t>(range.end, src.size())), m_pos(range.begin),
-        m_index(index), m_facts(facts), m_fed(range.begin) {
+        m_index(index), m_facts(facts), m_observer(observer), m_fed(range.begin) {
     m_from_index = m_end <= index.complete_until && range.begin < m_end;
     if (m_from_index) {
       m_next_entry = static_cast<std::size_t>(
@@ -157,6 +157,9 @@ private:
   // Loads a window holding `pos`, the two bytes before it and at least one byte after it.
   void load_around(std::uint64_t pos) {
     const std::uint64_t from = pos - std::min<std::uint64_t>(pos - m_begin, 2);
+    // Every candidate line before pos has been handled: a part boundary still to come lies
+    // after the line break before the next one.
+    if (m_observer != nullptr && !m_from_index) m_observer->settled(from);
     if (from >= m_buf_off && pos + 1 < m_buf_off + m_buf.size()) return;
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kWindow, m_end - from));
     m_buf.resize(want);
@@ -169,14 +172,17 @@ private:
     m_buf.resize(got);
     m_buf_off = from;
     if (got < want) m_end = from + got;  // the source is shorter than it said
-    if (m_facts != nullptr && !m_from_index) {  // every byte searched is seen once more, while it is here
+    if ((m_facts != nullptr || m_observer != nullptr) && !m_from_index) {
+      // Every byte searched is looked at once more, while it is here.
       if (from > m_fed) {
-        m_facts->gap(from);
+        if (m_facts != nullptr) m_facts->gap(from);
         m_fed = from;
       }
       const std::uint64_t window_end = from + got;
       if (window_end > m_fed) {
-        m_facts->update(std::string_view(m_buf.data() + (m_fed - from), static_cast<std::size_t>(window_end - m_fed)));
+        const std::string_view fresh(m_buf.data() + (m_fed - from), static_cast<std::size_t>(window_end - m_fed));
+        if (m_facts != nullptr) m_facts->update(fresh);
+        if (m_observer != nullptr) m_observer->bytes(m_fed, fresh);
         m_fed = window_end;
       }
     }
@@ -224,6 +230,7 @@ private:
   std::uint64_t m_buf_off = 0;
   DashIndex& m_index;
   StreamFacts* m_facts;
+  SplitObserver* m_observer;
   std::uint64_t m_fed = 0;
   bool m_from_index = false;
   bool m_record = false;
@@ -263,7 +270,10 @@ private:
       facts = std::make_shared<StreamFacts>(e.body.begin);
       m_facts = facts;
     }
-    DashLines lines(m_src, e.body, m_dashes, facts.get());
+    const bool outermost = e.body.begin >= m_dashes.complete_until && m_dashes.recording && !m_observed;
+    SplitObserver* observer = outermost ? m_limits.observer : nullptr;
+    if (observer != nullptr) m_observed = true;
+    DashLines lines(m_src, e.body, m_dashes, facts.get(), observer);
     const auto done = [&] {
       if (facts) facts->finish();
     };
@@ -275,6 +285,7 @@ private:
 
     const auto add_child = [&](std::uint64_t end) {
       if (end < part_begin) end = part_begin;
+      if (observer != nullptr) observer->part_ends(index, end);
       ++index;
       const std::string number = e.part_number.empty() ? std::to_string(index)
                                                        : e.part_number + "." + std::to_string(index);
@@ -304,6 +315,7 @@ private:
       }
       part_begin = line.end;
       in_part = true;
+      if (observer != nullptr) observer->part_begins(index, part_begin);
     }
     done();
     // No close delimiter: the last part runs to the end (lenient, like mail clients).
@@ -324,6 +336,7 @@ private:
   std::size_t m_parts = 0;
   DashIndex m_dashes;
   std::shared_ptr<const StreamFacts> m_facts;
+  bool m_observed = false;
 };
 
 }  // namespace
