@@ -167,17 +167,14 @@ def plot(rows, results):
     s = [f'set terminal pngcairo size 1600,800 font "sans,10"', f'set output "{os.path.join(results, "plot.png")}"',
          "set multiplot layout 2,4 title " + f'"Median wall time and peak RSS against message size ({KEY_LABEL.get(key, key)})"',
          "set logscale x", "set format x '10^{%L}'", "set key top left", "set grid"]
-    for row, (col, label, log) in enumerate([(2, "median ms", True), (3, "peak RSS MiB", False)]):
+    for row, (col, label, key_at) in enumerate([(2, "median ms", "top left"), (3, "peak RSS MiB", "top left")]):
         for op in OPS:
-            s.append("set logscale y" if log else "unset logscale y")
-            s.append("set key top left" if log else "set key bottom right")
+            s.append("set logscale y")  # RSS too: a flat line stays visible next to one growing to a GiB
+            s.append(f"set key {key_at}")
             s.append(f'set title "{op} — {label}"')
             s.append('set xlabel "message bytes"')
             s.append(f'set ylabel "{label}"')
-            if not log:
-                s.append("set yrange [0:*]")
-            else:
-                s.append("set yrange [*:*]")
+            s.append("set yrange [*:*]")
             plots = [f'"{os.path.join(datdir, f"{op}-{t}.dat")}" using 1:{col} with linespoints title "{t}"'
                      for t in tools if os.path.getsize(os.path.join(datdir, f"{op}-{t}.dat")) > 0]
             s.append("plot " + ", ".join(plots) if plots else "plot 0 notitle")

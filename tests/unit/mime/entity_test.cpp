@@ -404,6 +404,70 @@ TEST(MultipartReference, RandomBodiesSplitLikeTheLineByLineReference) {
   }
 }
 
+// The observer of the outermost split gets every byte once and in order, the parts where
+// the parser puts them, and no "settled" promise that a later boundary breaks.
+class Recorder final : public inkan::mime::SplitObserver {
+public:
+  void bytes(std::uint64_t offset, std::string_view data) override {
+    if (offset != seen) jumps = true;
+    seen = offset + data.size();
+    text.append(data);
+  }
+  void settled(std::uint64_t offset) override {
+    if (offset < settled_at) backwards = true;
+    settled_at = offset;
+  }
+  void part_begins(int index, std::uint64_t offset) override { event(index, offset, begins); }
+  void part_ends(int index, std::uint64_t offset) override { event(index, offset, ends); }
+
+  std::string text;
+  std::uint64_t seen = 0;
+  std::uint64_t settled_at = 0;
+  bool jumps = false;
+  bool backwards = false;
+  bool broken_promise = false;
+  std::vector<std::uint64_t> begins, ends;
+
+private:
+  void event(int index, std::uint64_t offset, std::vector<std::uint64_t>& list) {
+    if (offset < settled_at) broken_promise = true;
+    if (static_cast<std::size_t>(index) != list.size()) broken_promise = true;
+    list.push_back(offset);
+  }
+};
+
+TEST(MultipartReference, TheObserverSeesBytesAndPartsAsTheParserDoes) {
+  std::mt19937 rng(6000);
+  for (int round = 0; round < 300; ++round) {
+    std::string body;
+    for (int k = 0; k < 6; ++k) {
+      body += random_body(rng, 10);
+      body += std::string(std::uniform_int_distribution<std::size_t>(1, 40000)(rng), 'A');
+    }
+    const std::string head = "Content-Type: multipart/mixed; boundary=o\r\n\r\n";
+    const std::string text = head + body;
+    Recorder rec;
+    inkan::mime::ParseLimits limits;
+    limits.observer = &rec;
+    const inkan::io::ViewSource src(text);
+    const auto root = inkan::mime::parse_message(src, limits);
+    ASSERT_FALSE(rec.backwards) << round;
+    ASSERT_FALSE(rec.broken_promise) << round;
+    ASSERT_EQ(rec.begins.size(), root.children.size()) << round;
+    ASSERT_EQ(rec.ends.size(), root.children.size()) << round;
+    for (std::size_t i = 0; i < root.children.size(); ++i) {
+      EXPECT_EQ(rec.begins[i], root.children[i].whole.begin) << round;
+      EXPECT_EQ(rec.ends[i], root.children[i].whole.end) << round;
+    }
+    if (!rec.jumps && !root.children.empty()) {  // a jump happens only past a delimiter-like line longer than a window
+      ASSERT_GE(rec.seen, root.children.back().whole.end) << round;
+      EXPECT_EQ(rec.text.substr(0, root.children.back().whole.end - head.size()),
+                text.substr(head.size(), root.children.back().whole.end - head.size()))
+          << round;
+    }
+  }
+}
+
 TEST(MultipartReference, DelimitersAcrossReadWindowsAndNestedParts) {
   // Long filler lines put pieces on both sides of the 64 KiB read windows.
   std::mt19937 rng(8551);
