@@ -12,6 +12,7 @@
 #   MSG     the message (RFC 5322, CRLF)
 #   SIGNED  MSG signed by inkan (multipart/signed)    P7S  detached DER signature of MSG's bytes
 #   ENC     MSG encrypted by inkan (S/MIME, to bob and alice)    ENCDER  its EnvelopedData as DER
+#   ENCGCM  the same with AES-256-GCM (AuthEnvelopedData)
 #   OUT     a folder for outputs (on tmpfs)
 #   INKAN, HOST, HOST_CLIENT   the binaries
 
@@ -22,6 +23,23 @@ tool_inkan() {
     verify) echo "$INKAN verify --trust $PKI/root.pem $SIGNED" ;;
     encrypt) echo "$INKAN encrypt --to $PKI/bob.pem --self $PKI/alice.pem -o $OUT/inkan.enc $MSG" ;;
     decrypt) echo "$INKAN decrypt --key $PKI/bob.key --cert $PKI/bob.pem -o $OUT/inkan.dec $ENC" ;;
+  esac
+}
+
+# Variants, for reading the peers' figures like for like (not in the default TOOLS):
+# inkan-p7s signs the file's bytes into a detached DER signature, what cmsutil and
+# gpgsm write (no 25 MB message to write back); inkan-gcm encrypts with AES-256-GCM
+# (AuthEnvelopedData), what Inkan uses when every recipient advertised it.
+tool_inkan_p7s() {
+  case $1 in
+    sign) echo "$INKAN sign --detached-file --key $PKI/alice.key --cert $PKI/alice-chain.pem -o $OUT/inkan-p7s.sign $MSG" ;;
+    verify) echo "$INKAN verify --trust $PKI/root.pem --content $MSG $P7S" ;;
+  esac
+}
+tool_inkan_gcm() {
+  case $1 in
+    encrypt) echo "$INKAN encrypt --cipher aes256-gcm --to $PKI/bob.pem --self $PKI/alice.pem -o $OUT/inkan-gcm.enc $MSG" ;;
+    decrypt) echo "$INKAN decrypt --key $PKI/bob.key --cert $PKI/bob.pem -o $OUT/inkan-gcm.dec $ENCGCM" ;;
   esac
 }
 

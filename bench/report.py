@@ -14,7 +14,7 @@ OPS = ["sign", "verify", "encrypt", "decrypt"]
 SIZE_ORDER = ["10k", "1m", "25m", "8bit-25m", "100m"]
 SIZE_LABEL = {"10k": "10 KB", "1m": "1 MB", "25m": "25 MB", "8bit-25m": "25 MB 8-bit", "100m": "100 MB"}
 KEY_LABEL = {"rsa2048": "RSA-2048", "rsa4096": "RSA-4096", "p256": "P-256"}
-TOOL_ORDER = ["inkan", "host", "openssl", "cmsutil", "gpgsm"]
+TOOL_ORDER = ["inkan", "inkan-p7s", "inkan-gcm", "host", "openssl", "cmsutil", "gpgsm"]
 PEERS = ["openssl", "cmsutil", "gpgsm"]
 # The targets: MB/s through inkan on files at 25 MB, peak RSS at 100 MB, 10 KB sign against openssl.
 SPEED_TARGETS = {"sign": 750, "verify": 750, "encrypt": 400, "decrypt": 400}

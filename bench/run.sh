@@ -8,7 +8,7 @@
 #
 # usage: bench/run.sh [BUILD_DIR]          (scripts/bench.sh installs what it needs first)
 #   SIZES="10k 1m 25m 8bit-25m 100m"  ALGS="rsa2048 rsa4096 p256"  OPS="sign verify encrypt decrypt"
-#   TOOLS="inkan openssl cmsutil gpgsm host"  RUNS=N (all sizes)  SCALING=0 (skip the curves)
+#   TOOLS="inkan openssl cmsutil gpgsm host" (also: inkan-p7s inkan-gcm)  RUNS=N (all sizes)  SCALING=0
 #   RECIPIENTS="1 10 100"  ANCHORS="1 100 1000 10000"  RESULTS=bench/results  BENCH_WORK=<cache folder>
 # Needs: hyperfine, GNU time, openssl, libnss3-tools, gpgsm, gpg-agent, python3,
 # python3-cryptography, gnuplot (scripts/install-deps.sh bench).
@@ -92,11 +92,15 @@ for key in $ALGS; do
     P7S=$OUT/in.p7s
     ENC=$OUT/in-enc.eml
     ENCDER=$OUT/in-enc.der
-    export MSG SIGNED P7S ENC ENCDER
+    ENCGCM=$OUT/in-enc-gcm.eml
+    export MSG SIGNED P7S ENC ENCDER ENCGCM
     # The inputs of verify and decrypt, made by inkan, read by every tool.
     "$INKAN" sign --key "$PKI/alice.key" --cert "$PKI/alice-chain.pem" -o "$SIGNED" "$MSG"
     "$INKAN" sign --detached-file --key "$PKI/alice.key" --cert "$PKI/alice-chain.pem" -o "$P7S" "$MSG"
     "$INKAN" encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$ENC" "$MSG"
+    case " $TOOLS " in *" inkan-gcm "*)
+      "$INKAN" encrypt --cipher aes256-gcm --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$ENCGCM" "$MSG" ;;
+    esac
     python3 -c 'import base64, sys; d = open(sys.argv[1], "rb").read(); sys.stdout.buffer.write(base64.b64decode(b"".join(d.split(b"\r\n\r\n", 1)[1].split())))' \
       "$ENC" >"$ENCDER"
     for op in $OPS; do
