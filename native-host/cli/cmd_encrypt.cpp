@@ -3,6 +3,7 @@
 #include "smime/analyse.h"
 #include "smime/encrypt_message.h"
 #include "smime/inspect.h"
+#include "store_access.h"
 #include "text.h"
 #include "x509/cert.h"
 
@@ -47,6 +48,38 @@ std::vector<cms::Recipient> load_recipient(const std::string& path, const x509::
   return out;
 }
 
+// Without --key and --self, the user's own identity comes from the store: the
+// sender's (or --identity's) signing key, and their encryption certificate as
+// "self" so the Sent copy stays readable. With --no-self and no identity for the
+// sender, the message is only encrypted, as before the store existed.
+void use_store_identity(const Args& args, const io::Source& input, std::int64_t now,
+                        std::optional<keys::Credentials>& creds, smime::EncryptMessageOptions& options) {
+  const auto explicit_identity = args.value("--identity");
+  const auto who = explicit_identity ? explicit_identity : sender_of(input);
+  if (!who) {
+    if (args.flag("--no-self")) return;
+    throw Error(Errc::usage, "give --key FILE, --identity ADDRESS or --self CERT (the message names no sender)");
+  }
+  store::Store store = open_store(args);
+  const bool want_sign = !args.flag("--no-sign");
+  const bool want_self = !args.flag("--no-self");
+  std::optional<store::Identity> signer;
+  std::optional<store::Identity> self;
+  try {
+    if (want_sign) signer = resolve_identity(store, *who, store::Usage::sign, now);
+    if (want_self) self = resolve_identity(store, *who, store::Usage::encrypt, now);
+  } catch (const Error& e) {
+    // No identity for the sender and no wish to read the Sent copy: encrypt only, as before.
+    if (e.code() != Errc::no_identity || explicit_identity || want_self) throw;
+    return;
+  }
+  if (signer) {
+    creds = store.credentials(*signer);
+    options.sign_with = &*creds;
+  }
+  if (self) options.self = ossl::up_ref(self->cert.get());
+}
+
 }  // namespace
 
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
@@ -70,10 +103,15 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   }
   if (options.recipients.empty()) throw Error(Errc::usage, "--to is required");
   std::optional<keys::Credentials> creds;
+  std::unique_ptr<io::Source> input;
   if (args.value("--key")) {
+    if (args.value("--identity")) throw Error(Errc::usage, "--key and --identity exclude each other");
     creds = load_key(args);
     options.self = ossl::up_ref(creds->cert.get());
     if (!args.flag("--no-sign")) options.sign_with = &*creds;
+  } else if (!args.value("--self")) {
+    input = io::open_input(args.input());
+    use_store_identity(args, *input, ctx.now, creds, options);
   }
   if (const auto self = args.value("--self")) options.self = std::move(x509::load_certificates(*self).front());
   options.allow_without_self = args.flag("--no-self");
@@ -86,7 +124,7 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   else if (cipher == "aes256-gcm" || cipher == "aes-256-gcm") options.cipher = cms::CipherChoice::aes256_gcm;
   else throw Error(Errc::usage, "--cipher must be auto, aes256-cbc or aes256-gcm");
 
-  const auto input = io::open_input(args.input());
+  if (!input) input = io::open_input(args.input());
   io::Output out(args.value("--output").value_or("-"), 0600, io::Durability::relaxed);
   const auto result = smime::encrypt_message(*input, std::move(options), out.sink());
   for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;

@@ -3,6 +3,7 @@
 #include "mime/date.h"
 #include "mime/line_reader.h"
 #include "smime/analyse.h"
+#include "store_access.h"
 #include "text.h"
 #include "verdict_json.h"
 
@@ -49,20 +50,30 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
   auto specs = std::vector<OptionSpec>{{"--key", true},     {"--pass-env", true}, {"--pass-fd", true},
                                        {"--pass-file", true}, {"--trust", true, true}, {"--cert", true, true},
                                        {"--crl", true, true}, {"--at", true},      {"--allow-sha1"},
-                                       {"--json"},            {"--content", true},  {"--output", true, false, "-o"}};
+                                       {"--json"},            {"--content", true},  {"--output", true, false, "-o"},
+                                       {"--identity", true}};
+  for (auto& o : store_pass_options()) specs.push_back(std::move(o));
   const Args args(argv, specs);
-  const x509::TrustStore trust = load_trust(args);
+  // --trust: exactly those anchors. Without it: the store's (built-in roots and the
+  // user's own CAs, minus what the user distrusts).
+  x509::TrustStore trust = args.values("--trust").empty() ? open_store(args).trust_store() : load_trust(args);
+  if (args.values("--trust").empty()) {
+    for (const auto& path : args.values("--crl")) {
+      for (auto& crl : x509::load_crls(path)) trust.add_crl(std::move(crl));
+    }
+  }
   const auto extra = load_cert_files(args.values("--cert"));
   std::vector<ossl::X509CrlPtr> no_crls;
-  std::optional<keys::Credentials> key;
-  if (args.value("--key")) key = load_key(args);
+  // An encrypted message is decrypted first with --key, or with the keys of --identity in the store.
+  std::vector<keys::Credentials> keys;
+  if (args.value("--key") || args.value("--identity")) keys = load_decryption_keys(args);
 
   smime::AnalyseOptions options;
   options.trust = &trust;
   for (const auto& c : extra) options.extra_certs.push_back(c.get());
   options.at = verification_time(args, ctx);
   options.allow_sha1 = args.flag("--allow-sha1");
-  if (key) options.keys.push_back(&*key);
+  for (const auto& k : keys) options.keys.push_back(&k);
   std::unique_ptr<io::Source> content;
   if (const auto path = args.value("--content")) {
     content = io::open_input(*path);

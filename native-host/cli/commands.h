@@ -13,5 +13,13 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx);
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_decrypt(const std::vector<std::string>& argv, const Context& ctx);
 int run_inspect(const std::vector<std::string>& argv, const Context& ctx);
+int run_lint(const std::vector<std::string>& argv, const Context& ctx);
+int run_trust(const std::vector<std::string>& argv, const Context& ctx);
+int run_trust_builtin(const std::vector<std::string>& argv, const Context& ctx);
+int run_csr(const std::vector<std::string>& argv, const Context& ctx);
+int run_acme(const std::vector<std::string>& argv, const Context& ctx);
+int run_id(const std::vector<std::string>& argv, const Context& ctx);     ///< id import|export|export-cert|list|expiring|delete
+int run_trust(const std::vector<std::string>& argv, const Context& ctx);  ///< trust list|add|distrust|remove
+int run_store(const std::vector<std::string>& argv, const Context& ctx);  ///< store passwd|status
 
 }  // namespace inkan::cli

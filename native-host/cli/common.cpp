@@ -3,6 +3,7 @@
 #include "io/source.h"
 #include "mime/date.h"
 #include "password.h"
+#include "store_access.h"
 #include "text.h"
 #include "verdict_json.h"
 #include "x509/cert.h"
@@ -13,14 +14,25 @@ namespace inkan::cli {
 
 int exit_code_for(Errc code) {
   switch (code) {
-    case Errc::usage: return kExitUsage;
+    case Errc::usage:
+    case Errc::bad_frame:
+    case Errc::frame_too_large:
+    case Errc::bad_request:
+    case Errc::unknown_op:
+    case Errc::protocol_unsupported: return kExitUsage;
+    case Errc::confirmation_required: return kExitUsage;
     case Errc::io_read:
     case Errc::file_not_found:
     case Errc::input_too_large:
     case Errc::mime_malformed:
     case Errc::mime_too_deep:
     case Errc::cms_malformed:
-    case Errc::cms_unsupported: return kExitInput;
+    case Errc::cms_unsupported:
+    case Errc::upload_not_found:
+    case Errc::challenge_mail_invalid: return kExitInput;
+    case Errc::store_corrupt:
+    case Errc::store_version_unsupported:
+    case Errc::unknown_format: return kExitInput;
     case Errc::key_load_failed:
     case Errc::bad_password:
     case Errc::password_required:
@@ -29,20 +41,35 @@ int exit_code_for(Errc code) {
     case Errc::signer_cert_unusable:
     case Errc::signer_address_mismatch:
     case Errc::weak_algorithm:
-    case Errc::recipient_cert_unusable: return kExitKey;
+    case Errc::recipient_cert_unusable:
+    case Errc::trust_roots_unavailable: return kExitKey;
+    case Errc::store_locked:
+    case Errc::not_found:
+    case Errc::already_exists:
+    case Errc::no_identity:
+    case Errc::trust_anchor_unusable: return kExitKey;
     case Errc::not_encrypted:
     case Errc::encrypted_part_not_root:
     case Errc::no_matching_recipient:
     case Errc::decrypt_failed:
     case Errc::unsupported_algorithm: return kExitDecrypt;
+    case Errc::network:
+    case Errc::acme_problem:
+    case Errc::acme_protocol:
+    case Errc::acme_timeout:
+    case Errc::cancelled: return kExitRemote;
     case Errc::io_write:
+    case Errc::store_busy:
     case Errc::internal: return kExitInternal;
   }
   return kExitInternal;
 }
 
 std::vector<OptionSpec> key_options() {
-  return {{"--key", true}, {"--cert", true, true}, {"--pass-env", true}, {"--pass-fd", true}, {"--pass-file", true}};
+  std::vector<OptionSpec> specs{{"--key", true},       {"--cert", true, true}, {"--pass-env", true},
+                                {"--pass-fd", true},   {"--pass-file", true},  {"--identity", true}};
+  for (auto& o : store_pass_options()) specs.push_back(std::move(o));
+  return specs;
 }
 
 keys::Credentials load_key(const Args& args) {
@@ -63,6 +90,39 @@ keys::Credentials load_key(const Args& args) {
     if (!typed) throw;
     return keys::load_credentials(*key, cert, typed);
   }
+}
+
+keys::Credentials load_signing_key(const Args& args, const io::Source* message, std::int64_t now) {
+  if (args.value("--key")) {
+    if (args.value("--identity")) throw Error(Errc::usage, "--key and --identity exclude each other");
+    return load_key(args);
+  }
+  std::optional<std::string> who = args.value("--identity");
+  if (!who && message != nullptr) who = sender_of(*message);
+  if (!who) throw Error(Errc::usage, "give --key FILE or --identity ADDRESS (the message names no sender)");
+  store::Store store = open_store(args);
+  return store.credentials(resolve_identity(store, *who, store::Usage::sign, now));
+}
+
+std::vector<keys::Credentials> load_decryption_keys(const Args& args) {
+  std::vector<keys::Credentials> out;
+  if (args.value("--key")) {
+    if (args.value("--identity")) throw Error(Errc::usage, "--key and --identity exclude each other");
+    out.push_back(load_key(args));
+    return out;
+  }
+  store::Store store = open_store(args);
+  std::vector<store::Identity> ids;
+  if (const auto who = args.value("--identity")) {
+    if (is_address(*who)) ids = store.identities_for(*who);
+    else ids.push_back(store.find_identity(*who));
+    if (ids.empty()) throw Error(Errc::no_identity, *who);
+    for (const auto& id : ids) out.push_back(store.credentials(id));
+    return out;
+  }
+  out = store.all_credentials();
+  if (out.empty()) throw Error(Errc::no_identity, "no key in the store (give --key, or import one: inkan id import)");
+  return out;
 }
 
 std::vector<ossl::X509Ptr> load_cert_files(const std::vector<std::string>& paths) {

@@ -4,6 +4,7 @@
 
 #include "args.h"
 #include "error.h"
+#include "io/source.h"
 #include "keys/credentials.h"
 #include "x509/trust.h"
 
@@ -27,15 +28,25 @@ enum ExitCode : int {
   kExitKey = 4,       ///< key, password or certificate problem
   kExitDecrypt = 5,   ///< cannot decrypt
   kExitInternal = 6,  ///< output could not be written, or a bug
+  kExitRemote = 7,    ///< the certificate authority or the network failed, or waiting was cancelled
 };
 
 int exit_code_for(Errc code);
 
-/** Options every key-using command accepts. */
+/** Options every key-using command accepts: --key and its password, --identity and the store passphrase. */
 std::vector<OptionSpec> key_options();
 
 /** Loads --key (PKCS#12 or PEM, with --cert); asks for a password on the terminal if needed. */
 keys::Credentials load_key(const Args& args);
+
+/**
+ * --key if given; else the store's identity for signing: --identity ADDRESS|FP,
+ * else the sender of `message`. NO_IDENTITY if the store has none.
+ */
+keys::Credentials load_signing_key(const Args& args, const io::Source* message, std::int64_t now);
+
+/** --key if given; else every key in the store (--identity: only that address's or that one). */
+std::vector<keys::Credentials> load_decryption_keys(const Args& args);
 
 /** --trust FILE (repeatable) and --crl FILE (repeatable). */
 x509::TrustStore load_trust(const Args& args);

@@ -35,13 +35,34 @@ constexpr Option kPss{"--pss", {"RSASSA-PSS instead of PKCS#1 v1.5", "PKCS#1 v1.
 constexpr Option kTrust{"--trust FILE", {"trust anchors (PEM, DER or PKCS#7); repeatable", "信頼アンカー（PEM、DER、PKCS#7）。複数指定可"}};
 constexpr Option kCrl{"--crl FILE", {"CRLs (PEM or DER); repeatable", "CRL（PEM または DER）。複数指定可"}};
 constexpr Option kJson{"--json", {"print one JSON object (docs/verdict.md)", "JSON オブジェクトを 1 つ出力する（docs/verdict.md）"}};
+constexpr Option kKeyType{"--key-type TYPE", {"rsa3072 (default), rsa2048, rsa4096, p256 or p384", "rsa3072（既定）、rsa2048、rsa4096、p256、p384"}};
+constexpr Option kUsage{"--usage USE", {"both (default), sign or encrypt: the keyUsage asked for", "both（既定）、sign、encrypt：要求する鍵用途"}};
+constexpr Option kKeyOut{"--key-out FILE", {"write the new private key here (encrypted PKCS#8, 0600)", "新しい秘密鍵をここに書く（暗号化 PKCS#8、0600）"}};
+constexpr Option kNewPassEnv{"--pass-env VAR", {"passphrase for the keys from environment variable VAR", "鍵のパスフレーズを環境変数 VAR から読む"}};
+constexpr Option kDirectory{"--directory URL", {"the ACME directory (https://)", "ACME ディレクトリ（https://）"}};
+constexpr Option kCaFile{"--ca-file FILE", {"TLS roots for the ACME server (default: the system's)", "ACME サーバーの TLS ルート（既定：システムのもの）"}};
+constexpr Option kAccountKey{"--account-key FILE", {"the account key (made if missing; encrypted)", "アカウント鍵（なければ作成、暗号化して保存）"}};
+constexpr Option kContact{"--contact ADDRESS", {"contact address for the account; repeatable", "アカウントの連絡先アドレス。複数指定可"}};
+constexpr Option kAgreeTos{"--agree-tos", {"agree to the CA's terms of service", "認証局の利用規約に同意する"}};
+constexpr Option kEabKid{"--eab-kid ID", {"external account binding: the key ID from the CA", "外部アカウント連携：認証局から受け取った鍵 ID"}};
+constexpr Option kEabKeyEnv{"--eab-key-env VAR", {"external account binding: the MAC key (base64url) in VAR", "外部アカウント連携：MAC 鍵（base64url）を環境変数 VAR から読む"}};
+constexpr Option kState{"--state FILE", {"the saved enrolment (0600; keys inside encrypted)", "保存された申請状態（0600、中の鍵は暗号化）"}};
+constexpr Option kChain{"-o, --output FILE", {"write the certificate chain (PEM) to FILE", "証明書チェーン（PEM）を FILE に書く"}};
+constexpr Option kTimeout{"--timeout SECONDS", {"give up waiting after this long (default 1800)", "この秒数を過ぎたら待つのをやめる（既定 1800）"}};
+constexpr Option kJsonStore{"--json", {"print one JSON object (docs/store.md)", "JSON オブジェクトを 1 つ出力する（docs/store.md）"}};
+constexpr Option kIdentity{"--identity ADDRESS|FP", {"without --key: the store identity to use (default: the sender's)", "--key がないとき使うストアの ID（既定：差出人のもの）"}};
+constexpr Option kStorePassEnv{"--store-pass-env VAR", {"store passphrase from environment variable VAR", "ストアのパスフレーズを環境変数 VAR から読む"}};
+constexpr Option kStorePassFd{"--store-pass-fd N", {"store passphrase from file descriptor N (first line)", "ストアのパスフレーズをファイル記述子 N（1 行目）から読む"}};
+constexpr Option kP12PassEnv{"--pass-env VAR", {"PKCS#12 password from environment variable VAR", "PKCS#12 のパスワードを環境変数 VAR から読む"}};
+constexpr Option kP12PassFd{"--pass-fd N", {"PKCS#12 password from file descriptor N (first line)", "PKCS#12 のパスワードをファイル記述子 N（1 行目）から読む"}};
+constexpr Option kP12PassFile{"--pass-file FILE", {"PKCS#12 password from the first line of FILE", "PKCS#12 のパスワードを FILE の 1 行目から読む"}};
 
 const CommandHelp kHelp[] = {
     {"sign",
-     "inkan sign --key FILE [OPTIONS] [MESSAGE]",
+     "inkan sign [--key FILE | --identity ADDRESS] [OPTIONS] [MESSAGE]",
      {"sign a message (multipart/signed; --opaque; --detached-file for any file)",
       "メッセージに署名する（multipart/signed、--opaque、任意のファイルには --detached-file）"},
-     {kKey, kCert, kPassEnv, kPassFd, kPassFile,
+     {kKey, kCert, kPassEnv, kPassFd, kPassFile, kIdentity, kStorePassEnv, kStorePassFd,
       {"--opaque", {"application/pkcs7-mime signed-data instead of multipart/signed", "multipart/signed の代わりに application/pkcs7-mime signed-data"}},
       kDigest, kPss,
       {"--detached-file", {"sign any file's exact bytes; writes a DER .p7s", "任意のファイルのバイト列に署名し DER の .p7s を書く"}},
@@ -50,39 +71,164 @@ const CommandHelp kHelp[] = {
      "inkan verify [--trust FILE] [OPTIONS] [MESSAGE | FILE.p7m | FILE.p7s --content FILE]",
      {"verify a signed (or signed and encrypted) message, .p7m or .p7s",
       "署名付き（または署名・暗号化された）メッセージ、.p7m、.p7s を検証する"},
-     {kTrust,
+     {{"--trust FILE", {"trust anchors (PEM, DER or PKCS#7), instead of the store's; repeatable", "信頼アンカー（PEM、DER、PKCS#7）。ストアの代わりに使う。複数指定可"}},
       {"--cert FILE", {"extra certificates (signer, intermediates); repeatable", "追加の証明書（署名者、中間 CA）。複数指定可"}},
       kCrl,
       {"--at TIME", {"verify as of TIME (2019-04-01T00:00:00Z, 2019-04-01, RFC 5322 date)", "TIME 時点で検証する（2019-04-01T00:00:00Z、2019-04-01、RFC 5322 形式）"}},
       {"--allow-sha1", {"accept SHA-1 signatures", "SHA-1 署名を受け入れる"}},
       {"--key FILE", {"decrypt an encrypted message first", "暗号化されたメッセージを先に復号する"}},
       kPassEnv, kPassFd, kPassFile,
+      {"--identity ADDRESS|FP", {"decrypt first with this identity's keys from the store", "ストアにあるこの ID の鍵で先に復号する"}},
+      kStorePassEnv, kStorePassFd,
       {"--content FILE", {"the signed file, for a bare detached .p7s", "分離署名 .p7s の対象ファイル"}},
       kJson,
       {"-o, --output FILE", {"also write the signed (or decrypted) content", "署名された（または復号した）内容も書き出す"}}}},
     {"encrypt",
-     "inkan encrypt --to CERT|SIGNED-MESSAGE... [--key FILE] [OPTIONS] [MESSAGE]",
+     "inkan encrypt --to CERT|SIGNED-MESSAGE... [--key FILE | --identity ADDRESS] [OPTIONS] [MESSAGE]",
      {"encrypt a message to --to recipients (signs first with --key)",
       "--to の受信者宛てにメッセージを暗号化する（--key があれば先に署名）"},
      {{"--to FILE", {"recipient certificate, or a signed message from them; repeatable", "受信者の証明書、または受信者からの署名付きメッセージ。複数指定可"}},
       kTrust, kCrl,
       {"--key FILE", {"your key: sign, and encrypt to yourself", "自分の鍵：署名し、自分宛てにも暗号化する"}},
-      kCert, kPassEnv, kPassFd, kPassFile,
+      kCert, kPassEnv, kPassFd, kPassFile, kIdentity, kStorePassEnv, kStorePassFd,
       {"--no-sign", {"with --key: do not sign", "--key があっても署名しない"}},
       {"--self CERT", {"your certificate when no --key is given", "--key がないときの自分の証明書"}},
       {"--no-self", {"do not encrypt to yourself (the Sent copy becomes unreadable)", "自分宛てに暗号化しない（送信済みの控えが読めなくなる）"}},
       {"--cipher C", {"auto (default), aes256-cbc or aes256-gcm", "auto（既定）、aes256-cbc、aes256-gcm"}},
       kDigest, kPss, kOutput}},
     {"decrypt",
-     "inkan decrypt --key FILE [OPTIONS] [MESSAGE]",
+     "inkan decrypt [--key FILE] [OPTIONS] [MESSAGE]",
      {"decrypt a message; writes the decrypted MIME entity",
       "メッセージを復号し、復号した MIME エンティティを書き出す"},
-     {kKey, kCert, kPassEnv, kPassFd, kPassFile, kOutput}},
+     {kKey, kCert, kPassEnv, kPassFd, kPassFile,
+      {"--identity ADDRESS|FP", {"without --key: only this address's keys (or this one)", "--key がないとき、このアドレスの鍵（またはこの鍵）だけを使う"}},
+      kStorePassEnv, kStorePassFd, kOutput}},
+    {"csr",
+     "inkan csr --address ADDRESS --key-out FILE [OPTIONS]",
+     {"make a new key and a certificate signing request for any CA",
+      "新しい鍵と、任意の認証局向けの証明書署名要求（CSR）を作る"},
+     {{"--address ADDRESS", {"e-mail address (subjectAltName rfc822Name); repeatable", "メールアドレス（subjectAltName rfc822Name）。複数指定可"}},
+      {"--dns NAME", {"also a DNS name (only for CAs that want one); repeatable", "DNS 名も入れる（必要な認証局のみ）。複数指定可"}},
+      kKeyType, kUsage,
+      {"--cn NAME", {"subject common name (default: the first address)", "サブジェクトの CN（既定：最初のアドレス）"}},
+      kKeyOut, kNewPassEnv, kPassFd, kPassFile,
+      {"-o, --output FILE", {"write the CSR (PEM) to FILE", "CSR（PEM）を FILE に書く"}}}},
+    {"acme account",
+     "inkan acme account --directory URL --account-key FILE [OPTIONS]",
+     {"create (or look up) an ACME account", "ACME アカウントを作成する（または確認する）"},
+     {kDirectory, kCaFile, kAccountKey, kContact, kAgreeTos,
+      {"--only-existing", {"only look the account up, never create one", "アカウントを確認するだけで作成しない"}},
+      kEabKid, kEabKeyEnv, kNewPassEnv, kPassFd, kPassFile, kJson}},
+    {"acme order",
+     "inkan acme order --directory URL --identifier email:ADDRESS|dns:NAME [OPTIONS]",
+     {"order a certificate over ACME and drive the order as far as it goes",
+      "ACME で証明書を注文し、進められるところまで進める"},
+     {kDirectory, kCaFile,
+      {"--identifier ID", {"email:ADDRESS (RFC 8823) or dns:NAME; repeatable", "email:ADDRESS（RFC 8823）または dns:NAME。複数指定可"}},
+      {"--challenge TYPE", {"for dns identifiers: the challenge answered without work (http-01 with test CAs)", "dns 識別子用：作業なしで応答するチャレンジ（テスト用 CA では http-01）"}},
+      kState, kAccountKey, kKeyType, kUsage, kContact, kAgreeTos, kEabKid, kEabKeyEnv,
+      {"--concatenation MODE", {"RFC 8823 token joining: string or bytes (default: the server's)", "RFC 8823 のトークン連結：string または bytes（既定：サーバーの設定）"}},
+      {"--lenient", {"accept challenge mails without Auto-Submitted or DKIM", "Auto-Submitted や DKIM のないチャレンジメールも受け入れる"}},
+      kKeyOut, kChain, kTimeout, kNewPassEnv, kPassFd, kPassFile, kJson}},
+    {"acme reply",
+     "inkan acme reply --state FILE --mail CHALLENGE.eml [-o REPLY.eml]",
+     {"check an RFC 8823 challenge mail and write the reply to send",
+      "RFC 8823 のチャレンジメールを検査し、送信する返信を書き出す"},
+     {kState,
+      {"--mail FILE", {"the challenge mail as received (RFC 5322)", "受信したチャレンジメール（RFC 5322）"}},
+      {"--trusted-authserv ID", {"believe Authentication-Results from this server; repeatable", "このサーバーの Authentication-Results を信頼する。複数指定可"}},
+      {"-o, --output FILE", {"write the reply mail to FILE", "返信メールを FILE に書く"}},
+      kJson}},
+    {"acme resume",
+     "inkan acme resume --state FILE [--reply-sent] [OPTIONS]",
+     {"continue a saved enrolment", "保存された申請を続ける"},
+     {kState,
+      {"--reply-sent", {"the prepared reply mails have been sent", "用意した返信メールを送信済み"}},
+      kCaFile, kEabKid, kEabKeyEnv, kKeyOut, kChain, kTimeout, kNewPassEnv, kPassFd, kPassFile, kJson}},
     {"inspect",
      "inkan inspect [--json] [MESSAGE | FILE.p7m | FILE.p7s]",
      {"show the MIME and S/MIME structure of a message or CMS file",
       "メッセージまたは CMS ファイルの MIME・S/MIME 構造を表示する"},
      {kJson}},
+    {"lint",
+     "inkan lint CERTFILE [--chain FILE]... [--at TIME] [--json]",
+     {"check a certificate against the S/MIME Baseline Requirements and mail clients' rules",
+      "証明書を S/MIME Baseline Requirements とメールソフトの規則に照らして確認する"},
+     {{"--chain FILE", {"intermediate and root certificates; repeatable", "中間証明書とルート証明書。複数指定可"}},
+      {"--at TIME", {"judge validity as of TIME (default: now)", "TIME 時点で有効性を判断する（既定：現在）"}},
+      {"--json", {"print one JSON object (docs/lint.md)", "JSON オブジェクトを 1 つ出力する（docs/lint.md）"}}}},
+    {"trust builtin",
+     "inkan trust builtin [--json]",
+     {"Mozilla's built-in roots (NSS) with their e-mail trust and distrust dates",
+      "Mozilla の組み込みルート証明書（NSS）とメール用の信頼設定・不信任日"},
+     {{"--json", {"print one JSON object (docs/cli.md)", "JSON オブジェクトを 1 つ出力する（docs/cli.md）"}}}},
+    {"id import",
+     "inkan id import FILE [--pass-env VAR | --pass-fd N | --pass-file F] [OPTIONS]",
+     {"import your key and certificate (PKCS#12, or PEM key + certificate) into the store",
+      "自分の鍵と証明書（PKCS#12、または PEM の鍵と証明書）をストアに取り込む"},
+     {kP12PassEnv, kP12PassFd, kP12PassFile,
+      {"--cert FILE", {"certificate or chain for a PEM key; repeatable", "PEM 鍵の証明書またはチェーン。複数指定可"}},
+      kStorePassEnv, kStorePassFd, kJsonStore}},
+    {"id export",
+     "inkan id export ADDRESS|FP --out FILE.p12 [--pass-env VAR] [--legacy] [--all]",
+     {"export identities as a password-protected PKCS#12 (backup, other devices)",
+      "ID をパスワード付き PKCS#12 に書き出す（バックアップ、他の機器用）"},
+     {{"--out FILE", {"the PKCS#12 file to write (- for standard output)", "書き出す PKCS#12 ファイル（- で標準出力）"}},
+      kP12PassEnv, kP12PassFd, kP12PassFile,
+      {"--legacy", {"3DES/SHA-1 for older clients (gpgsm 2.2, old iOS)", "古いクライアント向けの 3DES/SHA-1（gpgsm 2.2、古い iOS）"}},
+      {"--all", {"every identity of ADDRESS, expired ones too", "ADDRESS のすべての ID（期限切れも含む）"}},
+      kStorePassEnv, kStorePassFd, kJsonStore}},
+    {"id export-cert",
+     "inkan id export-cert ADDRESS|FP --out FILE [--der]",
+     {"write your certificate alone (.pem or .cer) to hand to a contact",
+      "連絡先に渡すための証明書だけ（.pem または .cer）を書き出す"},
+     {{"--out FILE", {"the file to write (- for standard output)", "書き出すファイル（- で標準出力）"}},
+      {"--der", {"DER (.cer) instead of PEM", "PEM の代わりに DER（.cer）"}},
+      kJsonStore}},
+    {"id list",
+     "inkan id list [ADDRESS] [--json]",
+     {"list your identities with their expiry", "自分の ID を有効期限とともに一覧表示する"},
+     {kJsonStore}},
+    {"id expiring",
+     "inkan id expiring [--days N] [--json]",
+     {"list certificates that expire within N days (default 30) and are not renewed yet",
+      "N 日以内（既定 30 日）に期限が切れ、まだ更新されていない証明書を一覧表示する"},
+     {{"--days N", {"how far ahead to look (default 30)", "何日先まで調べるか（既定 30）"}}, kJsonStore}},
+    {"id delete",
+     "inkan id delete FP --yes",
+     {"delete an identity and its private key for good", "ID とその秘密鍵を完全に削除する"},
+     {{"--yes", {"confirm the deletion (required)", "削除を確認する（必須）"}}, kJsonStore}},
+    {"trust list",
+     "inkan trust list [--json]",
+     {"list trust anchors (built-in and your own) and distrusted certificates",
+      "信頼アンカー（組み込みと自分で追加したもの）と不信任の証明書を一覧表示する"},
+     {kJsonStore}},
+    {"trust add",
+     "inkan trust add FILE [--label TEXT]",
+     {"trust a CA certificate (.pem/.der/.cer) for e-mail", "CA 証明書（.pem/.der/.cer）をメール用に信頼する"},
+     {{"--label TEXT", {"a name for the anchor (default: its common name)", "アンカーの名前（既定：証明書のコモンネーム）"}}, kJsonStore}},
+    {"trust distrust",
+     "inkan trust distrust FILE|FP",
+     {"never trust this certificate, whatever else says so", "この証明書を決して信頼しない"},
+     {kJsonStore}},
+    {"trust remove",
+     "inkan trust remove FP",
+     {"remove your trust anchor or distrust entry", "自分で追加した信頼アンカーまたは不信任の指定を取り消す"},
+     {kJsonStore}},
+    {"store passwd",
+     "inkan store passwd [--new-pass-env VAR | --new-pass-fd N | --new-pass-file F | --remove]",
+     {"set, change or remove the store passphrase", "ストアのパスフレーズを設定・変更・解除する"},
+     {kStorePassEnv, kStorePassFd,
+      {"--new-pass-env VAR", {"new passphrase from environment variable VAR", "新しいパスフレーズを環境変数 VAR から読む"}},
+      {"--new-pass-fd N", {"new passphrase from file descriptor N (first line)", "新しいパスフレーズをファイル記述子 N（1 行目）から読む"}},
+      {"--new-pass-file FILE", {"new passphrase from the first line of FILE", "新しいパスフレーズを FILE の 1 行目から読む"}},
+      {"--remove", {"remove the passphrase (keys stay encrypted under a key kept in store.json)", "パスフレーズを解除する（鍵は store.json にある鍵で暗号化されたまま）"}},
+      kJsonStore}},
+    {"store status",
+     "inkan store status [--json]",
+     {"show where the store is, whether it has a passphrase, and what it holds",
+      "ストアの場所、パスフレーズの有無、保存内容を表示する"},
+     {kJsonStore}},
 };
 
 std::string pad(std::string_view s, std::size_t width) {
@@ -97,7 +243,7 @@ void print_usage(std::ostream& out, Lang lang) {
   out << "usage: inkan [--lang en|ja] COMMAND [OPTIONS] [FILE]\n"
       << "       inkan COMMAND --help | inkan --version\n\n"
       << (lang == Lang::ja ? "コマンド:\n" : "commands:\n");
-  for (const auto& c : kHelp) out << "  " << pad(c.name, 10) << c.summary.in(lang) << "\n";
+  for (const auto& c : kHelp) out << "  " << pad(c.name, 16) << c.summary.in(lang) << "\n";
   out << "\n"
       << (lang == Lang::ja ? "FILE を省略すると標準入力を読みます。結果は -o FILE がなければ標準出力へ。\n"
                              "各オプションと終了コードは docs/cli.md を参照してください。\n"
@@ -110,8 +256,26 @@ bool print_command_help(std::string_view command, std::ostream& out, Lang lang) 
     if (command != c.name) continue;
     out << "usage: " << c.synopsis << "\n\n" << c.summary.in(lang) << "\n\n"
         << (lang == Lang::ja ? "オプション:\n" : "options:\n");
-    for (const auto& o : c.options) out << "  " << pad(o.form, 20) << o.meaning.in(lang) << "\n";
+    for (const auto& o : c.options) out << "  " << pad(o.form, 22) << o.meaning.in(lang) << "\n";
     return true;
+  }
+  // A command group ("id", "trust", "store"): its subcommands.
+  bool any = false;
+  for (const auto& c : kHelp) {
+    const std::string_view name = c.name;
+    if (name.size() <= command.size() || name.substr(0, command.size()) != command || name[command.size()] != ' ') continue;
+    if (!any) out << "usage:\n";
+    any = true;
+    out << "  " << c.synopsis << "\n      " << c.summary.in(lang) << "\n";
+  }
+  if (any) out << "\n" << (lang == Lang::ja ? "詳しくは inkan " : "More: inkan ") << command << " SUBCOMMAND --help\n";
+  return any;
+}
+
+bool is_command_group(std::string_view command) {
+  for (const auto& c : kHelp) {
+    const std::string_view name = c.name;
+    if (name.size() > command.size() && name.substr(0, command.size()) == command && name[command.size()] == ' ') return true;
   }
   return false;
 }

@@ -26,7 +26,9 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
-    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},
+    {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
+    {"id", inkan::cli::run_id},           {"trust", inkan::cli::run_trust},       {"store", inkan::cli::run_store},
+    {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},
 };
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -66,14 +68,18 @@ int main(int argc, char** argv) {
       inkan::cli::print_usage(std::cout, ctx.lang);
       return 0;
     }
-    if (inkan::cli::print_command_help(args[1], std::cout, ctx.lang)) return 0;
-    std::cerr << "inkan: unknown command " << args[1] << "\n\n";
+    std::string topic = args[1];
+    for (std::size_t i = 2; i < args.size(); ++i) topic += " " + args[i];  // "help id import"
+    if (inkan::cli::print_command_help(topic, std::cout, ctx.lang)) return 0;
+    std::cerr << "inkan: unknown command " << topic << "\n\n";
     inkan::cli::print_usage(std::cerr, ctx.lang);
     return inkan::cli::kExitUsage;
   }
   const std::string name = args.front();
   args.erase(args.begin());
-  if (wants_help(args) && inkan::cli::print_command_help(name, std::cout, ctx.lang)) return 0;
+  std::string topic = name;
+  if (inkan::cli::is_command_group(name) && !args.empty() && args.front().rfind("-", 0) != 0) topic += " " + args.front();
+  if (wants_help(args) && inkan::cli::print_command_help(topic, std::cout, ctx.lang)) return 0;
   const bool json = std::find(args.begin(), args.end(), std::string("--json")) != args.end();
   for (const auto& c : kCommands) {
     if (name != c.name) continue;

@@ -35,18 +35,18 @@ std::string read_fd(int fd) {
 
 }  // namespace
 
-PasswordSource::PasswordSource(const Args& args) {
-  m_env = args.value("--pass-env");
-  if (const auto fd = args.value("--pass-fd")) {
+PasswordSource::PasswordSource(const Args& args, const std::string& prefix) {
+  m_env = args.value(prefix + "-env");
+  if (const auto fd = args.value(prefix + "-fd")) {
     char* end = nullptr;
     const long v = std::strtol(fd->c_str(), &end, 10);
-    if (end == fd->c_str() || *end != '\0' || v < 0 || v > 65535) throw Error(Errc::usage, "--pass-fd needs a number");
+    if (end == fd->c_str() || *end != '\0' || v < 0 || v > 65535) throw Error(Errc::usage, prefix + "-fd needs a number");
     m_fd = static_cast<int>(v);
   }
-  m_file = args.value("--pass-file");
+  m_file = args.value(prefix + "-file");
   m_explicit = m_env || m_fd || m_file;
   if ((m_env ? 1 : 0) + (m_fd ? 1 : 0) + (m_file ? 1 : 0) > 1) {
-    throw Error(Errc::usage, "give only one of --pass-env, --pass-fd, --pass-file");
+    throw Error(Errc::usage, "give only one of " + prefix + "-env, " + prefix + "-fd, " + prefix + "-file");
   }
 }
 
@@ -65,9 +65,12 @@ std::optional<std::string> PasswordSource::given() {
 }
 
 std::optional<std::string> PasswordSource::prompt(const std::string& what) const {
+  return ask("Password for " + what + ": ");
+}
+
+std::optional<std::string> PasswordSource::ask(const std::string& question) {
   const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (tty < 0) return std::nullopt;
-  const std::string question = "Password for " + what + ": ";
   (void)!::write(tty, question.data(), question.size());
   termios old {};
   const bool have_termios = ::tcgetattr(tty, &old) == 0;

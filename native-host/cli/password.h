@@ -11,11 +11,14 @@ namespace inkan::cli {
 
 class PasswordSource {
 public:
-  explicit PasswordSource(const Args& args);
+  /** Reads PREFIX-env, PREFIX-fd and PREFIX-file ("--pass" by default; "--store-pass", "--new-pass"). */
+  explicit PasswordSource(const Args& args, const std::string& prefix = "--pass");
   /** The configured password, if one was given non-interactively. */
   std::optional<std::string> given();
-  /** Asks on /dev/tty (echo off); nullopt if there is no terminal. */
+  /** Asks "Password for WHAT: " on /dev/tty (echo off); nullopt if there is no terminal. */
   std::optional<std::string> prompt(const std::string& what) const;
+  /** Asks the question on /dev/tty (echo off); nullopt if there is no terminal. */
+  static std::optional<std::string> ask(const std::string& question);
   bool interactive_allowed() const { return !m_explicit; }
 
 private:

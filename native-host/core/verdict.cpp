@@ -44,6 +44,8 @@ const std::map<std::string, Status, std::less<>>& reason_table() {
       {"chain-too-long", Status::untrusted},
       {"chain-invalid", Status::untrusted},
       {"no-trust-anchors", Status::untrusted},
+      {"root-distrusted-after", Status::untrusted},
+      {"certificate-distrusted", Status::untrusted},
       {"certificate-expired", Status::expired},
       {"certificate-not-yet-valid", Status::not_yet_valid},
       {"from-not-in-certificate", Status::header_mismatch},

@@ -19,13 +19,19 @@ openssl cms -sign -nodetach -in "$work/plain.eml" -signer "$pki/carol.pem" -inke
 openssl cms -encrypt -aes256 -in "$work/seeds/ossl-signed.eml" -out "$work/seeds/ossl-enveloped.eml" "$pki/bob.pem"
 openssl cms -encrypt -aes-256-gcm -in "$work/plain.eml" -out "$work/seeds/ossl-gcm.eml" "$pki/bob.pem"
 
+# fuzz_host reads native-messaging frames: seeds are framed requests, some carrying the messages above.
+mkdir -p "$work/seeds-host"
+python3 "$here/host_seeds.py" "$work/seeds" "$work/seeds-host"
+
 status=0
-for target in fuzz_mime fuzz_verify; do
+for target in fuzz_mime fuzz_verify fuzz_host fuzz_enrol; do
   bin=$build/tests/fuzz/$target
+  seeds=$work/seeds
+  [ "$target" = fuzz_host ] && seeds=$work/seeds-host
   mkdir -p "$work/corpus-$target" "$work/artifacts-$target"
   echo "== $target for ${seconds}s"
   if ! "$bin" -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$work/artifacts-$target/" "$work/corpus-$target" "$work/seeds" 2>"$work/$target.log"; then
+      -artifact_prefix="$work/artifacts-$target/" "$work/corpus-$target" "$seeds" 2>"$work/$target.log"; then
     status=1
     grep -A30 -m1 "ERROR\|deadly\|timeout" "$work/$target.log" || tail -40 "$work/$target.log"
     for f in "$work/artifacts-$target"/*; do

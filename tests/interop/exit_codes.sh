@@ -63,7 +63,7 @@ expect_exit "verify, untrusted root" 1 "" inkan verify --trust "$PKI/other-root.
 expect_exit "no command" 2 "" inkan
 expect_exit "unknown command" 2 "" inkan frobnicate
 expect_exit "unknown option" 2 USAGE inkan sign --frobnicate "${KEY[@]}" msg.eml
-expect_exit "sign without --key" 2 USAGE inkan sign msg.eml
+expect_exit "sign --detached-file without --key or --identity" 2 USAGE inkan sign --detached-file msg.eml
 expect_exit "encrypt without --to" 2 USAGE inkan encrypt "${KEY[@]}" msg.eml
 expect_exit "unknown --cipher" 2 USAGE inkan encrypt --cipher des --to "$PKI/bob.pem" "${KEY[@]}" msg.eml
 expect_exit "--detached-file with --opaque" 2 USAGE inkan sign --detached-file --opaque "${KEY[@]}" msg.eml
@@ -111,6 +111,9 @@ expect_exit "key and certificate do not match" 4 KEY_CERT_MISMATCH \
 expect_exit "recipient without keyEncipherment" 4 RECIPIENT_CERT_UNUSABLE \
   inkan encrypt --to "$PKI/signonly.pem" --no-self msg.eml
 expect_exit "expired recipient" 4 RECIPIENT_CERT_UNUSABLE inkan encrypt --to "$PKI/expired.pem" --no-self msg.eml
+# Without --key the key comes from the store; ctest's INKAN_HOME names one that does not exist.
+expect_exit "sign without --key, no identity in the store" 4 NO_IDENTITY inkan sign msg.eml
+expect_exit "decrypt without --key, no key in the store" 4 NO_IDENTITY inkan decrypt ossl-gcm.eml
 
 # ---- 5: cannot decrypt -------------------------------------------------------------------------
 expect_exit "decrypt a signed, unencrypted message" 5 NOT_ENCRYPTED inkan decrypt "${BOB[@]}" ossl-signed.eml

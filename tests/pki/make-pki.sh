@@ -166,6 +166,17 @@ person revoked sub rsa2048 rsa_ext revoked@example.org
 person weak sub rsa1024 rsa_ext weak@example.org
 person mallory other-root rsa2048 rsa_ext mallory@example.org
 
+# For the store (tests/unit/store): an address with a history (expired, older, newest),
+# an address with separate signing and encryption certificates, and alice's key
+# certified a second time (a renewal that comes as a certificate alone).
+person history-old sub rsa2048 rsa_ext history@example.org 20200101000000Z 20210101000000Z
+person history-mid sub p256 ec_ext history@example.org 20240101000000Z 20990101000000Z
+person history-new sub p256 ec_ext history@example.org
+person split-sign sub p256 sign_only_ext split@example.org
+person split-enc sub rsa2048 encrypt_only_ext split@example.org
+EMAIL=alice@example.org issue sub sub.pem sub.key "/CN=alice/emailAddress=alice@example.org" rsa_ext alice.csr \
+  alice-renewed.pem
+
 # A signing-only certificate has no email in the SAN or subject.
 rsa_key noemail.key
 csr noemail.key noemail.csr

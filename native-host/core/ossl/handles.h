@@ -4,7 +4,9 @@
 #include <openssl/bio.h>
 #include <openssl/pem.h>  // before cms.h, which declares PEM_*_CMS only if pem.h came first
 #include <openssl/cms.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -31,6 +33,9 @@ inline void eku_free(EXTENDED_KEY_USAGE* e) { EXTENDED_KEY_USAGE_free(e); }
 inline void algor_stack_free(STACK_OF(X509_ALGOR) * s) { sk_X509_ALGOR_pop_free(s, X509_ALGOR_free); }
 inline void openssl_free(unsigned char* p) { OPENSSL_free(p); }
 inline void openssl_free_char(char* p) { OPENSSL_free(p); }
+inline void extension_stack_free(STACK_OF(X509_EXTENSION) * s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+inline void safebag_stack_free(STACK_OF(PKCS12_SAFEBAG) * s) { sk_PKCS12_SAFEBAG_pop_free(s, PKCS12_SAFEBAG_free); }
+inline void pkcs7_stack_free(STACK_OF(PKCS7) * s) { sk_PKCS7_pop_free(s, PKCS7_free); }
 }  // namespace detail
 
 using BioPtr = Ptr<BIO, detail::bio_free_all>;
@@ -59,6 +64,18 @@ using Asn1IntegerPtr = Ptr<ASN1_INTEGER, ASN1_INTEGER_free>;
 using AlgorStackPtr = Ptr<STACK_OF(X509_ALGOR), detail::algor_stack_free>;
 using BignumPtr = Ptr<BIGNUM, BN_free>;
 using X509NamePtr = Ptr<X509_NAME, X509_NAME_free>;
+using X509ReqPtr = Ptr<X509_REQ, X509_REQ_free>;
+using X509ExtensionPtr = Ptr<X509_EXTENSION, X509_EXTENSION_free>;
+using X509ExtensionStackPtr = Ptr<STACK_OF(X509_EXTENSION), detail::extension_stack_free>;
+using EcdsaSigPtr = Ptr<ECDSA_SIG, ECDSA_SIG_free>;
+using Asn1BitStringPtr = Ptr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
+using EvpKdfPtr = Ptr<EVP_KDF, EVP_KDF_free>;
+using EvpKdfCtxPtr = Ptr<EVP_KDF_CTX, EVP_KDF_CTX_free>;
+using EvpCipherCtxPtr = Ptr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
+using X509SigPtr = Ptr<X509_SIG, X509_SIG_free>;
+using Pkcs8InfoPtr = Ptr<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
+using SafebagStackPtr = Ptr<STACK_OF(PKCS12_SAFEBAG), detail::safebag_stack_free>;
+using Pkcs7StackPtr = Ptr<STACK_OF(PKCS7), detail::pkcs7_stack_free>;
 
 /** Takes a new reference to a certificate owned elsewhere. */
 inline X509Ptr up_ref(X509* cert) {

@@ -327,7 +327,10 @@ private:
     m_out.verdict.encrypted = true;
     m_out.verdict.content_cipher = r.content_cipher;
     m_out.verdict.layers.emplace_back("encrypted");
-    return std::shared_ptr<io::Source>(std::move(r.plaintext));
+    std::shared_ptr<io::Source> plain(std::move(r.plaintext));
+    // Only one layer is ever decrypted (never ciphertext nested below it), so this is the root's.
+    if (m_out.decrypted.source == nullptr) m_out.decrypted = {plain.get(), {0, plain->size()}};
+    return plain;
   }
 
   void set_content(std::shared_ptr<io::Source> src, io::Range range) {

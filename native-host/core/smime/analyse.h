@@ -36,6 +36,7 @@ struct Payload {
 struct Analysis {
   Verdict verdict;
   Payload content;
+  Payload decrypted;  ///< the whole plaintext of the root encryption layer, when one was decrypted
   std::vector<std::shared_ptr<io::Source>> owned;  ///< keeps decrypted/decoded content alive
 };
 

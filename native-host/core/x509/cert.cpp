@@ -208,16 +208,20 @@ std::vector<std::string> load_certificate_ders(const std::string& path) {
   return ders;
 }
 
-std::vector<ossl::X509CrlPtr> load_crls(const std::string& path) {
+std::vector<ossl::X509CrlPtr> parse_crls(std::string_view bytes) {
   ossl::ClearErrorsOnExit clear;
-  const std::string bytes = io::read_file(path);
   std::vector<ossl::X509CrlPtr> out;
   ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-  if (bytes.find("-----BEGIN") != std::string::npos) {
+  if (bytes.find("-----BEGIN") != std::string_view::npos) {
     while (X509_CRL* c = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(c);
   } else if (X509_CRL* c = d2i_X509_CRL_bio(bio.get(), nullptr)) {
     out.emplace_back(c);
   }
+  return out;
+}
+
+std::vector<ossl::X509CrlPtr> load_crls(const std::string& path) {
+  auto out = parse_crls(io::read_file(path));
   if (out.empty()) throw Error(Errc::cert_load_failed, path + ": no CRL");
   return out;
 }

@@ -59,6 +59,9 @@ std::vector<std::string> load_certificate_ders(const std::string& path);
 /** CRLs from PEM or DER. */
 std::vector<ossl::X509CrlPtr> load_crls(const std::string& path);
 
+/** CRLs from PEM (one or many) or DER bytes; empty if there are none. */
+std::vector<ossl::X509CrlPtr> parse_crls(std::string_view bytes);
+
 /** Key usage bits (X509v3_KU_*), or nullopt if the extension is absent. */
 std::optional<std::uint32_t> key_usage(X509* cert);
 

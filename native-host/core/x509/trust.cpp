@@ -2,12 +2,14 @@
 
 #include "error.h"
 #include "ossl/error_queue.h"
+#include "x509/cert.h"
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -96,8 +98,9 @@ unsigned long name_hash(const X509_NAME* name) {
 
 struct TrustStore::Index {
   struct Anchor {
-    std::string der;      ///< empty when given decoded
+    std::string der;      ///< the certificate as given (also what tells two anchors apart)
     ossl::X509Ptr cert;   ///< decoded on first use
+    AnchorPolicy policy;
     bool unreadable = false;
     bool in_store = false;
   };
@@ -107,20 +110,22 @@ struct TrustStore::Index {
       const auto* p = reinterpret_cast<const unsigned char*>(a.der.data());
       a.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(a.der.size())));
       a.unreadable = !a.cert;
-      if (a.cert) a.der = std::string();  // the decoded form is enough from now on
       ERR_clear_error();
     }
     return a.cert.get();
   }
 
-  void add(Anchor a, unsigned long hash) {
-    std::lock_guard<std::mutex> guard(lock);
-    by_name.emplace(hash, anchors.size());
-    anchors.push_back(std::move(a));
+  /** The anchor with this DER, if there is one (under the lock). */
+  Anchor* find(unsigned long hash, const std::string& der) {
+    const auto [begin, end] = by_name.equal_range(hash);
+    for (auto it = begin; it != end; ++it) {
+      if (anchors[it->second].der == der) return &anchors[it->second];
+    }
+    return nullptr;
   }
 
   std::mutex lock;
-  std::vector<Anchor> anchors;
+  std::deque<Anchor> anchors;  // a deque: policy_of hands out pointers that later adds must not move
   std::unordered_multimap<unsigned long, std::size_t> by_name;
 };
 
@@ -187,21 +192,87 @@ TrustStore::~TrustStore() = default;
 TrustStore::TrustStore(TrustStore&&) noexcept = default;
 TrustStore& TrustStore::operator=(TrustStore&&) noexcept = default;
 
-void TrustStore::add_anchor(ossl::X509Ptr cert) {
-  if (!cert) return;
-  const unsigned long hash = name_hash(X509_get_subject_name(cert.get()));
-  ERR_clear_error();
-  m_index->add(Index::Anchor{{}, std::move(cert)}, hash);
+void TrustStore::add(std::string der, ossl::X509Ptr cert, unsigned long hash, AnchorPolicy policy) {
+  std::lock_guard<std::mutex> guard(m_index->lock);
+  if (Index::Anchor* same = m_index->find(hash, der)) {
+    // The same root from two sources: the stricter distrust-after date wins.
+    auto& known = same->policy.email_distrust_after;
+    if (policy.email_distrust_after && (!known || *policy.email_distrust_after < *known)) {
+      known = policy.email_distrust_after;
+    }
+    return;
+  }
+  m_index->by_name.emplace(hash, m_index->anchors.size());
+  m_index->anchors.push_back(Index::Anchor{std::move(der), std::move(cert), policy});
 }
 
-void TrustStore::add_anchor_der(std::string der) {
+void TrustStore::add_anchor(ossl::X509Ptr cert, AnchorPolicy policy) {
+  if (!cert) return;
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert.get(), &der);
+  std::string bytes(len > 0 ? reinterpret_cast<const char*>(der) : "", static_cast<std::size_t>(std::max(len, 0)));
+  OPENSSL_free(der);
+  const unsigned long hash = name_hash(X509_get_subject_name(cert.get()));
+  ERR_clear_error();
+  add(std::move(bytes), std::move(cert), hash, policy);
+}
+
+void TrustStore::add_anchor_der(std::string der, AnchorPolicy policy) {
   ossl::ClearErrorsOnExit clear;
   const auto subject = subject_of(der);
   if (!subject) throw Error(Errc::cert_load_failed, "not a certificate");
   const auto* p = reinterpret_cast<const unsigned char*>(subject->data());
   ossl::Ptr<X509_NAME, X509_NAME_free> name(d2i_X509_NAME(nullptr, &p, static_cast<long>(subject->size())));
   if (!name) throw Error(Errc::cert_load_failed, "unreadable subject name");
-  m_index->add(Index::Anchor{std::move(der), {}}, name_hash(name.get()));
+  add(std::move(der), nullptr, name_hash(name.get()), policy);
+}
+
+void TrustStore::add_distrusted(ossl::X509Ptr cert) {
+  if (!is_distrusted(cert.get())) m_distrusted.push_back(std::move(cert));
+}
+
+void TrustStore::add_distrusted(std::string issuer_der, std::string serial_der) {
+  m_distrusted_serials.emplace_back(std::move(issuer_der), std::move(serial_der));
+}
+
+void TrustStore::add_distrusted_fingerprint(std::string sha256_hex) {
+  m_distrusted_fingerprints.push_back(std::move(sha256_hex));
+}
+
+const AnchorPolicy* TrustStore::policy_of(X509* cert) const {
+  const unsigned long hash = name_hash(X509_get_subject_name(cert));
+  std::lock_guard<std::mutex> guard(m_index->lock);
+  const auto [begin, end] = m_index->by_name.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    auto& anchor = m_index->anchors[it->second];
+    X509* known = m_index->decoded(anchor);
+    if (known != nullptr && X509_cmp(known, cert) == 0) return &anchor.policy;
+  }
+  return nullptr;
+}
+
+bool TrustStore::is_distrusted(X509* cert) const {
+  if (std::any_of(m_distrusted.begin(), m_distrusted.end(),
+                  [&](const ossl::X509Ptr& d) { return X509_cmp(d.get(), cert) == 0; })) {
+    return true;
+  }
+  if (!m_distrusted_fingerprints.empty() &&
+      std::find(m_distrusted_fingerprints.begin(), m_distrusted_fingerprints.end(), fingerprint_sha256(cert)) !=
+          m_distrusted_fingerprints.end()) {
+    return true;
+  }
+  if (m_distrusted_serials.empty()) return false;
+  const auto der = [](auto* obj, auto encode) {
+    unsigned char* out = nullptr;
+    const int len = encode(obj, &out);
+    std::string s(len > 0 ? reinterpret_cast<const char*>(out) : "", static_cast<std::size_t>(std::max(len, 0)));
+    OPENSSL_free(out);
+    return s;
+  };
+  const std::string issuer = der(X509_get_issuer_name(cert), i2d_X509_NAME);
+  const std::string serial = der(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER);
+  return std::any_of(m_distrusted_serials.begin(), m_distrusted_serials.end(),
+                     [&](const auto& d) { return d.first == issuer && d.second == serial; });
 }
 
 void TrustStore::add_crl(ossl::X509CrlPtr crl) { m_crls.push_back(std::move(crl)); }
@@ -220,6 +291,23 @@ std::vector<ossl::X509Ptr> TrustStore::anchors() const {
     if (X509* cert = m_index->decoded(a)) out.push_back(ossl::up_ref(cert));
   }
   return out;
+}
+
+// What OpenSSL cannot know: explicit distrust and NSS's partial distrust of a root.
+void TrustStore::check_policies(X509* leaf, ChainCheck& result) const {
+  const auto add_error = [&](int err) {
+    if (!result.has(err)) result.errors.push_back(err);
+  };
+  if (is_distrusted(leaf)) add_error(kErrCertificateDistrusted);
+  for (const auto& c : result.chain) {
+    if (is_distrusted(c.get())) add_error(kErrCertificateDistrusted);
+  }
+  if (result.chain.empty()) return;
+  const AnchorPolicy* policy = policy_of(result.chain.back().get());
+  if (policy == nullptr || !policy->email_distrust_after) return;
+  // NSS (mozilla::pkix's trust domain): distrusted when the end-entity's notBefore is after the date.
+  const auto not_before = to_epoch(X509_get0_notBefore(leaf));
+  if (!not_before || *not_before > *policy->email_distrust_after) add_error(kErrRootDistrustedAfter);
 }
 
 ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, const std::vector<X509_CRL*>& crls,
@@ -265,6 +353,7 @@ ChainCheck TrustStore::check(X509* leaf, const std::vector<X509*>& untrusted, co
     const int err = X509_STORE_CTX_get_error(ctx.get());
     result.errors.push_back(err != X509_V_OK ? err : X509_V_ERR_UNSPECIFIED);
   }
+  check_policies(leaf, result);
   result.ok = rc > 0 && result.errors.empty();
   return result;
 }
@@ -294,6 +383,8 @@ const char* chain_error_name(int error) {
     case X509_V_ERR_PATH_LENGTH_EXCEEDED:
     case X509_V_ERR_KEYUSAGE_NO_CERTSIGN: return "invalid-ca";
     case X509_V_ERR_CERT_CHAIN_TOO_LONG: return "chain-too-long";
+    case kErrRootDistrustedAfter: return "root-distrusted-after";
+    case kErrCertificateDistrusted: return "certificate-distrusted";
     default: return "chain-invalid";
   }
 }

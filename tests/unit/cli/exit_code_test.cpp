@@ -39,16 +39,22 @@ TEST(ExitCodes, TheDocumentedValues) {
   EXPECT_EQ(inkan::cli::kExitKey, 4);
   EXPECT_EQ(inkan::cli::kExitDecrypt, 5);
   EXPECT_EQ(inkan::cli::kExitInternal, 6);
+  EXPECT_EQ(inkan::cli::kExitRemote, 7);
 }
 
 class ExitCodeCli : public CliTest {};
 
 TEST_F(ExitCodeCli, UnknownOptionsAreUsageErrorsForEveryCommand) {
-  for (const char* command : {"sign", "verify", "encrypt", "decrypt", "inspect"}) {
-    const auto r = inkan({command, "--definitely-not-an-option", "x"});
-    EXPECT_EQ(r.exit_code, 2) << command << ": " << inkan::test::describe(r);
-    EXPECT_TRUE(r.out.empty()) << command;
-    EXPECT_NE(r.err.find("USAGE"), std::string::npos) << command << ": " << r.err;
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"sign"}, {"verify"}, {"encrypt"}, {"decrypt"}, {"inspect"}, {"lint"}, {"trust"}, {"csr"},
+        {"acme", "account"}, {"acme", "order"}, {"acme", "reply"}, {"acme", "resume"}}) {
+    auto args = command;
+    args.insert(args.end(), {"--definitely-not-an-option", "x"});
+    const auto r = inkan(args);
+    const std::string& name = command.back();
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << inkan::test::describe(r);
+    EXPECT_TRUE(r.out.empty()) << name;
+    EXPECT_NE(r.err.find("USAGE"), std::string::npos) << name << ": " << r.err;
   }
 }
 
@@ -56,6 +62,8 @@ TEST_F(ExitCodeCli, UsageErrorsOfTheProgramItself) {
   EXPECT_EQ(inkan({}).exit_code, 2);
   EXPECT_EQ(inkan({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(inkan({"--bogus-global"}).exit_code, 2);
+  EXPECT_EQ(inkan({"acme"}).exit_code, 2);
+  EXPECT_EQ(inkan({"acme", "frobnicate"}).exit_code, 2);
   EXPECT_EQ(inkan({"verify", "--json", "a.eml", "b.eml"}).exit_code, 2);  // one input only
   EXPECT_EQ(inkan({"verify", "--at"}).exit_code, 2);                      // missing value
   EXPECT_EQ(inkan({"verify", "--json", "--json", "x"}).exit_code, 2);     // not repeatable

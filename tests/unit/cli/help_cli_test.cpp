@@ -7,12 +7,26 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
 using inkan::test::CliTest;
 
-const char* const kCommands[] = {"sign", "verify", "encrypt", "decrypt", "inspect"};
+const char* const kCommands[] = {"sign",        "verify",         "encrypt",      "decrypt",      "inspect",
+                                 "id import",   "id export",      "id export-cert", "id list",    "id expiring",
+                                 "id delete",   "trust list",     "trust add",    "trust distrust", "trust remove",
+                                 "store passwd", "store status", "trust builtin", "lint",         "csr",
+                                 "acme account", "acme order",     "acme reply",   "acme resume"};
+
+// "id import" -> {"id", "import"}, followed by the rest.
+std::vector<std::string> command_line(const std::string& command, const std::vector<std::string>& rest) {
+  std::vector<std::string> out;
+  std::istringstream words(command);
+  for (std::string w; words >> w;) out.push_back(w);
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
 
 // Option forms at the start of the lines under "options:" ("  -o, --output FILE   ...").
 std::set<std::string> listed_options(const std::string& help) {
@@ -53,13 +67,13 @@ std::set<std::string> documented_options(const std::string& doc, const std::stri
 
 TEST_F(CliTest, EveryListedOptionIsAccepted) {
   for (const char* command : kCommands) {
-    const auto help = inkan({command, "--help"});
+    const auto help = inkan(command_line(command, {"--help"}));
     ASSERT_EQ(help.exit_code, 0) << command << ": " << inkan::test::describe(help);
     const auto options = listed_options(help.out);
     EXPECT_GE(options.size(), 1u) << help.out;
     for (const auto& option : options) {
       // A value that names no file: the command fails later, but never on the option itself.
-      const auto r = inkan({command, option, "no-such-file-" + option.substr(2), "no-such-input"});
+      const auto r = inkan(command_line(command, {option, "no-such-file-" + option.substr(2), "no-such-input"}));
       EXPECT_EQ(r.err.find("unknown option"), std::string::npos) << command << " " << option << ": " << r.err;
       EXPECT_NE(r.exit_code, 0) << command << " " << option;
     }
@@ -69,7 +83,7 @@ TEST_F(CliTest, EveryListedOptionIsAccepted) {
 TEST_F(CliTest, HelpListsWhatTheDocsDocument) {
   const std::string doc = inkan::test::read_file(inkan::test::env_or("INKAN_SOURCE_DIR") + "/docs/cli.md");
   for (const char* command : kCommands) {
-    const auto listed = listed_options(inkan({command, "--help"}).out);
+    const auto listed = listed_options(inkan(command_line(command, {"--help"})).out);
     const auto documented = documented_options(doc, command);
     EXPECT_FALSE(documented.empty()) << "no option table for " << command << " in docs/cli.md";
     for (const auto& option : documented) {
@@ -92,11 +106,41 @@ TEST_F(CliTest, HelpFollowsTheLanguage) {
   EXPECT_EQ(listed_options(en.out), listed_options(ja.out));
 }
 
+TEST_F(CliTest, GroupHelpListsEverySubcommand) {
+  for (const std::string group : {"id", "trust", "store", "acme"}) {
+    const auto help = inkan({group, "--help"});
+    ASSERT_EQ(help.exit_code, 0) << group << ": " << inkan::test::describe(help);
+    for (const char* command : kCommands) {
+      const std::string c = command;
+      if (c.rfind(group + " ", 0) != 0) continue;
+      EXPECT_NE(help.out.find("inkan " + c), std::string::npos) << c << "\n" << help.out;
+    }
+  }
+  // "inkan help id import" is "inkan id import --help".
+  EXPECT_EQ(inkan({"help", "id", "import"}).out, inkan({"id", "import", "--help"}).out);
+  const auto missing = inkan({"id"});
+  EXPECT_EQ(missing.exit_code, 2) << inkan::test::describe(missing);
+  EXPECT_NE(missing.err.find("needs a subcommand"), std::string::npos) << missing.err;
+  const auto unknown = inkan({"trust", "frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2) << inkan::test::describe(unknown);
+  EXPECT_NE(unknown.err.find("unknown subcommand trust frobnicate"), std::string::npos) << unknown.err;
+}
+
 TEST_F(CliTest, HelpForAnUnknownCommandIsAUsageError) {
   const auto r = inkan({"help", "sing"});
   EXPECT_EQ(r.exit_code, 2) << inkan::test::describe(r);
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("unknown command sing"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, SubcommandHelpInBothForms) {
+  const auto direct = inkan({"acme", "order", "--help"});
+  const auto via_help = inkan({"help", "acme", "order"});
+  ASSERT_EQ(direct.exit_code, 0);
+  EXPECT_EQ(direct.out, via_help.out);
+  EXPECT_NE(direct.out.find("usage: inkan acme order"), std::string::npos) << direct.out;
+  const auto ja = inkan({"--lang", "ja", "acme", "order", "--help"});
+  EXPECT_NE(ja.out.find("\xE6\xB3\xA8\xE6\x96\x87"), std::string::npos) << ja.out;  // 注文
 }
 
 }  // namespace

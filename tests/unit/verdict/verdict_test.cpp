@@ -129,6 +129,12 @@ TEST(StatusOfReason, EveryChainErrorTheEngineReportsIsADocumentedReason) {
     const std::string name = inkan::x509::chain_error_name(err);
     EXPECT_EQ(documented.count(name), 1u) << "X509 error " << err << " becomes \"" << name << "\", which docs/verdict.md does not list";
   }
+  // The checks Inkan adds beyond OpenSSL's (NSS's partial and explicit distrust).
+  for (const int err : {inkan::x509::kErrRootDistrustedAfter, inkan::x509::kErrCertificateDistrusted}) {
+    const std::string name = inkan::x509::chain_error_name(err);
+    EXPECT_EQ(documented.count(name), 1u) << name << " is not in docs/verdict.md";
+    EXPECT_EQ(inkan::status_of_reason(name), Status::untrusted) << name;
+  }
 }
 
 TEST(StatusOfReason, UnknownReasonsAreNeverHarmless) {

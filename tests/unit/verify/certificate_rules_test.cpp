@@ -174,4 +174,33 @@ TEST_F(VerifyTest, FreshRsa2048SignerFromTheSameIssuerIsGood) {
   EXPECT_EQ(r.verdict().status, Status::good) << dump(r.verdict());
 }
 
+TEST_F(VerifyTest, SignerIssuedAfterItsRootsEmailDistrustDateIsUntrusted) {
+  // NSS's CKA_NSS_EMAIL_DISTRUST_AFTER (TrustCor, NSS 3.86): the date is on the anchor.
+  inkan::x509::TrustStore store;
+  store.add_anchor(inkan::test::certificate("root"), {inkan::test::not_before("alice") - 1});
+  auto o = options();
+  o.trust = &store;
+  const auto r = analyse(signed_by("alice", "alice@example.org"), o);
+  EXPECT_EQ(r.verdict().status, Status::untrusted) << dump(r.verdict());
+  EXPECT_TRUE(has(r.verdict().reasons, "root-distrusted-after")) << dump(r.verdict());
+  ASSERT_EQ(r.verdict().signers.size(), 1u);
+  EXPECT_FALSE(r.verdict().signers[0].valid_now);
+}
+
+TEST_F(VerifyTest, SignerIssuedBeforeItsRootsEmailDistrustDateIsGood) {
+  inkan::x509::TrustStore store;
+  store.add_anchor(inkan::test::certificate("root"), {inkan::test::not_before("alice") + 86400});
+  auto o = options();
+  o.trust = &store;
+  const auto r = analyse(signed_by("alice", "alice@example.org"), o);
+  EXPECT_EQ(r.verdict().status, Status::good) << dump(r.verdict());
+}
+
+TEST_F(VerifyTest, ExplicitlyDistrustedIntermediateMakesTheSignerUntrusted) {
+  m_trust.add_distrusted(inkan::test::certificate("sub"));
+  const auto r = analyse(signed_by("alice", "alice@example.org"));
+  EXPECT_EQ(r.verdict().status, Status::untrusted) << dump(r.verdict());
+  EXPECT_TRUE(has(r.verdict().reasons, "certificate-distrusted")) << dump(r.verdict());
+}
+
 }  // namespace

@@ -1,0 +1,101 @@
+// encrypt: encrypts a message to the given certificates (signing it first when
+// a key is given), as `inkan encrypt` does (RFC 8551 §3.3, §3.6).
+#include "ops/ops.h"
+#include "ops/support.h"
+#include "smime/encrypt_message.h"
+#include "x509/cert.h"
+
+#include <algorithm>
+
+namespace inkan::protocol::ops {
+namespace {
+
+cms::CipherChoice cipher_choice(const Json& params) {
+  const std::string cipher = string_param(params, "cipher").value_or("auto");
+  if (cipher == "auto") return cms::CipherChoice::automatic;
+  if (cipher == "aes256-cbc" || cipher == "aes-256-cbc") return cms::CipherChoice::aes256_cbc;
+  if (cipher == "aes256-gcm" || cipher == "aes-256-gcm") return cms::CipherChoice::aes256_gcm;
+  throw Error(Errc::bad_request, "cipher: auto, aes256-cbc or aes256-gcm");
+}
+
+}  // namespace
+
+Reply encrypt(OpContext& ctx) {
+  const Json& params = ctx.request.params;
+  Reply reply;
+  smime::EncryptMessageOptions options;
+  options.now = ctx.now;
+  options.cipher = cipher_choice(params);
+
+  // Recipient certificates are explicit until the contacts store can look addresses up.
+  const Json* certs = member(params, "recipient_certs");
+  if (certs == nullptr || !certs->is_array() || certs->empty()) {
+    throw Error(Errc::bad_request, "recipient_certs: at least one certificate");
+  }
+  // Each input's first certificate is a recipient; any others in it are its chain,
+  // as are "certs": intermediates for the check against "trust".
+  const x509::TrustStore trust = load_trust(ctx);
+  const auto extra = load_certs(ctx, member(params, "certs"), "certs");
+  for (const auto& form : *certs) {
+    auto list = x509::parse_certificates(read_small_input(ctx, form, "recipient_certs"));
+    if (list.empty()) throw Error(Errc::cert_load_failed, "recipient_certs: no certificate");
+    if (!trust.empty()) {
+      std::vector<X509*> chain;
+      for (std::size_t i = 1; i < list.size(); ++i) chain.push_back(list[i].get());
+      for (const auto& c : extra) chain.push_back(c.get());
+      const auto check = trust.check(list.front().get(), chain, {}, ctx.now, X509_PURPOSE_SMIME_ENCRYPT);
+      if (!check.ok) {
+        throw Error(Errc::recipient_cert_unusable,
+                    x509::chain_error_name(check.errors.empty() ? 0 : check.errors.front()));
+      }
+    }
+    options.recipients.push_back(cms::Recipient{std::move(list.front()), {}, false});
+  }
+
+  std::shared_ptr<const keys::Credentials> creds;
+  if (const Json* key = member(params, "key")) {
+    creds = load_key(ctx, *key, reply.result);
+    options.self = ossl::up_ref(creds->cert.get());
+    if (bool_param(params, "sign", true)) options.sign_with = creds.get();
+  } else if (bool_param(params, "sign", false)) {
+    throw Error(Errc::bad_request, "sign: needs key");
+  }
+  if (const Json* self = member(params, "self_cert")) {
+    auto list = x509::parse_certificates(read_small_input(ctx, *self, "self_cert"));
+    if (list.empty()) throw Error(Errc::cert_load_failed, "self_cert: no certificate");
+    options.self = std::move(list.front());
+  }
+  options.allow_without_self = bool_param(params, "no_self", false);
+  if (options.allow_without_self) options.self.reset();
+  if (const auto d = string_param(params, "digest")) options.sign.cms.digest = cms::digest_by_name(*d);
+  options.sign.cms.pss = bool_param(params, "pss", false);
+  const bool signing = options.sign_with != nullptr;
+  // The engine adds the sender's own certificate after the recipients unless it is one
+  // of them; the plan lists key transports in that order.
+  std::vector<X509*> order;
+  for (const auto& r : options.recipients) order.push_back(r.cert.get());
+  if (options.self && std::none_of(order.begin(), order.end(), [&](X509* c) { return X509_cmp(c, options.self.get()) == 0; })) {
+    order.push_back(options.self.get());
+  }
+  Json recipients = Json::array();
+  for (X509* c : order) recipients.push_back({{"fingerprint", x509::fingerprint_sha256(c)}, {"addresses", x509::emails_of(c)}});
+
+  const auto input = open_input(ctx, required(params, "input"), "input");
+  OutputTarget output(ctx, member(params, "output"));
+  smime::EncryptResult result;
+  {
+    EngineTimer timer(ctx);
+    result = smime::encrypt_message(*input, std::move(options), output.sink());
+  }
+  output.finish(reply);
+  for (std::size_t i = 0; i < recipients.size() && i < result.plan.key_transport.size(); ++i) {
+    recipients[i]["key_transport"] = result.plan.key_transport[i];
+  }
+  reply.result["cipher"] = result.plan.content_cipher;
+  reply.result["recipients"] = recipients;
+  reply.result["signed"] = signing;
+  reply.result["warnings"] = result.warnings;
+  return reply;
+}
+
+}  // namespace inkan::protocol::ops

@@ -1,0 +1,44 @@
+// The JSON shapes of the store (docs/store.md): what `inkan id list --json`,
+// `inkan trust list --json`, `inkan store status --json` print, and what the
+// native host will answer. Every object carries "version": 1.
+#pragma once
+
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+namespace inkan::store {
+
+nlohmann::ordered_json problem_json(const Problem& problem);
+
+/** One identity; `current_*` say whether it is the one chosen for signing / encryption now. */
+nlohmann::ordered_json identity_json(const Identity& identity, std::int64_t now, bool current_sign, bool current_encrypt);
+
+/** {"version":1,"identities":[...],"problems":[...]} */
+nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t now);
+
+/** {"version":1,"days":N,"expiring":[...]} */
+nlohmann::ordered_json expiring_json(const std::vector<Identity>& expiring, std::int64_t now, int days);
+
+/** {"version":1,"status":"ok","imported":[...],"already_present":[...],"warnings":[...]} */
+nlohmann::ordered_json import_json(const ImportReport& report, std::int64_t now);
+
+nlohmann::ordered_json anchor_json(const AnchorEntry& anchor, std::int64_t now);
+nlohmann::ordered_json distrust_json(const DistrustEntry& entry);
+
+/** {"version":1,"anchors":[...],"distrusted":[...],"builtin_roots":N,"problems":[...]} */
+nlohmann::ordered_json trust_json(const TrustList& list, std::int64_t now);
+
+/** {"version":1,"path":...,"exists":...,"passphrase":...,...} */
+nlohmann::ordered_json status_json(const StoreStatus& status);
+
+/**
+ * Identities whose certificate is valid now and expires within `days`, unless
+ * a later-expiring identity of the same address already covers every use it
+ * has (the user has renewed). Soonest first.
+ */
+std::vector<Identity> expiring_identities(const std::vector<Identity>& all, std::int64_t now, int days);
+
+}  // namespace inkan::store

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Seeds for fuzz_host: framed request streams (native-messaging framing),
+some carrying the S/MIME seed messages. usage: host_seeds.py MESSAGES_DIR OUT_DIR"""
+import base64
+import json
+import os
+import struct
+import sys
+
+
+def frame(obj):
+    body = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+    return struct.pack("=I", len(body)) + body
+
+
+def main():
+    src, out = sys.argv[1], sys.argv[2]
+    msgs = [open(os.path.join(src, f), "rb").read() for f in sorted(os.listdir(src))]
+    seeds = {
+        "hello": frame({"id": 1, "op": "hello", "protocol": 1}) + frame({"id": 2, "op": "help", "about": "sign"}),
+        "bad": frame(b"not json") + frame(b"") + frame({"op": "x"}) + struct.pack("=I", 70000) + b"x" * 100,
+        "upload": frame({"id": 1, "op": "upload", "upload": "u", "seq": 0, "data": base64.b64encode(msgs[0][:500]).decode()})
+        + frame({"id": 2, "op": "upload", "upload": "u", "seq": 1, "data": base64.b64encode(msgs[0][500:]).decode()})
+        + frame({"id": 3, "op": "inspect", "input": {"upload": "u"}}),
+        "keyless": frame({"id": 1, "op": "sign", "key": {"fingerprint": "00"}, "input": {"data": "QUJD"}})
+        + frame({"id": 2, "op": "key.forget"}),
+    }
+    for i, m in enumerate(msgs):
+        b = base64.b64encode(m).decode()
+        seeds[f"msg{i}"] = (frame({"id": i, "op": "verify", "input": {"data": b}})
+                            + frame({"id": "d", "op": "inspect", "input": {"data": b}})
+                            + frame({"id": "e", "op": "decrypt", "key": {"pem": {"data": "QUJD"}}, "input": {"data": b}}))
+    for name, data in seeds.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()

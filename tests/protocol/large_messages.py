@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""25 MB and 100 MB messages signed, and signed+encrypted, through the real
+inkan-host as the add-on does it: uploaded in 1 MiB pieces, the result
+streamed back in chunk frames (each within Thunderbird's 1 MiB limit),
+reassembled, checked against the reply's size and sha256, and judged by
+openssl cms (-verify; -decrypt then -verify). Peak memory is reported here
+and bounded in bench/host_bench.sh (not asserted in a test).
+
+usage: large_messages.py HOST_BINARY      (INKAN_TEST_PKI must be set; SIZES_MB="25 100")
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostclient  # noqa: E402
+import messages  # noqa: E402
+
+PKI = os.environ["INKAN_TEST_PKI"]
+PIECE = 1 << 20
+
+
+def pki(name):
+    return os.path.join(PKI, name)
+
+
+def upload(host, upload_id, path, first_id):
+    n = first_id
+    with open(path, "rb") as f:
+        seq = 0
+        while True:
+            data = f.read(PIECE)
+            if not data and seq > 0:
+                break
+            host.send(hostclient.upload_frames(upload_id, data, PIECE, n)[0] | {"seq": seq})
+            reply, _ = host.read_reply()
+            if not reply.get("ok"):
+                raise SystemExit(f"upload failed: {reply}")
+            seq += 1
+            n += 1
+    return n
+
+
+def to_file(host, path):
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "wb") as out:
+        def sink(part, data):
+            nonlocal size
+            assert part == "output"
+            out.write(data)
+            h.update(data)
+            size += len(data)
+        reply, _ = host.read_reply(sink)
+    if not reply.get("ok"):
+        raise SystemExit(f"the host refused: {reply}")
+    o = reply["result"]["output"]
+    if o["bytes"] != size or o["sha256"] != h.hexdigest():
+        raise SystemExit(f"reassembled {size} bytes do not match the reply {o}")
+    return reply
+
+
+def openssl(*args):
+    r = subprocess.run(["openssl", *args], capture_output=True)
+    if r.returncode != 0:
+        raise SystemExit(f"openssl {' '.join(args)}: {r.stderr.decode(errors='replace')[:800]}")
+
+
+def peak_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def one_size(binary, mb, tmp):
+    msg = os.path.join(tmp, f"m{mb}.eml")
+    with open(msg, "wb") as f:
+        f.write(messages.with_attachment(mb * 1000 * 1000 * 3 // 4))
+    size = os.path.getsize(msg)
+    host = hostclient.Host(binary)
+    key = {"pkcs12": {"path": pki("alice.p12")}, "password": "test"}
+    n = upload(host, "sign-me", msg, 1)
+    host.send({"id": n, "op": "sign", "key": key, "input": {"upload": "sign-me"}})
+    signed = os.path.join(tmp, f"m{mb}.signed")
+    reply = to_file(host, signed)
+    chunks = reply["result"]["output"]["chunks"]
+    openssl("cms", "-verify", "-in", signed, "-CAfile", pki("root.pem"), "-out", os.path.join(tmp, "content"))
+    # What openssl verified is the signed entity: its body must be the message's body, byte for byte.
+    with open(os.path.join(tmp, "content"), "rb") as a, open(msg, "rb") as b:
+        signed_body = a.read().split(b"\r\n\r\n", 1)[1]
+        sent_body = b.read().split(b"\r\n\r\n", 1)[1]
+        if hashlib.sha256(signed_body).digest() != hashlib.sha256(sent_body).digest():
+            raise SystemExit("the body openssl verified is not the body of the message sent")
+    os.unlink(os.path.join(tmp, "content"))
+    os.unlink(signed)
+    print(f"PASS sign {mb} MB: {size} bytes up in {n - 1} frames, {chunks} chunks back, openssl cms -verify accepts it")
+
+    n = upload(host, "encrypt-me", msg, n + 1)
+    host.send({"id": n, "op": "encrypt", "key": key, "recipient_certs": [{"path": pki("bob.pem")}],
+               "input": {"upload": "encrypt-me"}})
+    enc = os.path.join(tmp, f"m{mb}.enc")
+    reply = to_file(host, enc)
+    chunks = reply["result"]["output"]["chunks"]
+    dec = os.path.join(tmp, f"m{mb}.dec")
+    openssl("cms", "-decrypt", "-in", enc, "-recip", pki("bob.pem"), "-inkey", pki("bob.key"), "-out", dec)
+    os.unlink(enc)
+    openssl("cms", "-verify", "-in", dec, "-CAfile", pki("root.pem"), "-out", "/dev/null")
+    rss = peak_rss_kib(host.proc.pid)
+    code, rest = host.finish(timeout=300)
+    if code != 0 or rest:
+        raise SystemExit(f"host exit {code}, {len(rest)} stray bytes")
+    os.unlink(dec)
+    os.unlink(msg)
+    print(f"PASS sign+encrypt {mb} MB: {chunks} chunks back, openssl cms -decrypt and -verify accept it")
+    print(f"info: inkan-host peak RSS over both operations at {mb} MB: {rss / 1024:.1f} MiB")
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(dir=base) as tmp:
+        for mb in [int(s) for s in os.environ.get("SIZES_MB", "25 100").split()]:
+            one_size(sys.argv[1], mb, tmp)
+
+
+if __name__ == "__main__":
+    main()
