@@ -129,6 +129,12 @@ measure_group() {
   hyperfine -N --style none --runs "$runs" --warmup 1 --export-json "$OUT/h.json" "${cmds[@]}" >/dev/null 2>&1
   local rss=() i
   for i in "${!cmds[@]}"; do
+    if [ "${names[$i]}" = host ]; then
+      # The host's own peak, which its client reads with wait4 (GNU time would report the larger of the two).
+      # shellcheck disable=SC2086
+      rss+=("$(${cmds[$i]} --report 2>/dev/null | sed -n 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/p')")
+      continue
+    fi
     # shellcheck disable=SC2086
     /usr/bin/time -f %M -o "$OUT/rss" ${cmds[$i]} >/dev/null 2>&1 || true
     rss+=("$(tail -n 1 "$OUT/rss")")
