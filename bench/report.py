@@ -164,11 +164,14 @@ def plot(rows, results):
             with open(os.path.join(datdir, f"{op}-{t}.dat"), "w") as f:
                 for p in pts:
                     f.write(f"{p[0]} {p[1]} {p[2]}\n")
-    s = [f'set terminal pngcairo size 1600,800 font "sans,10"', f'set output "{os.path.join(results, "plot.png")}"',
-         "set multiplot layout 2,4 title " + f'"Median wall time and peak RSS against message size ({KEY_LABEL.get(key, key)})"',
+    ops = [op for op in OPS if any(r["op"] == op and r["key"] == key for r in rows)]
+    s = [f'set terminal pngcairo size {400 * len(ops)},800 font "sans,10"',
+         f'set output "{os.path.join(results, "plot.png")}"',
+         f"set multiplot layout 2,{len(ops)} title " +
+         f'"Median wall time and peak RSS against message size ({KEY_LABEL.get(key, key)})"',
          "set logscale x", "set format x '10^{%L}'", "set key top left", "set grid"]
     for row, (col, label, key_at) in enumerate([(2, "median ms", "top left"), (3, "peak RSS MiB", "top left")]):
-        for op in OPS:
+        for op in ops:
             s.append("set logscale y")  # RSS too: a flat line stays visible next to one growing to a GiB
             s.append(f"set key {key_at}")
             s.append(f'set title "{op} — {label}"')
@@ -177,7 +180,7 @@ def plot(rows, results):
             s.append("set yrange [*:*]")
             plots = [f'"{os.path.join(datdir, f"{op}-{t}.dat")}" using 1:{col} with linespoints title "{t}"'
                      for t in tools if os.path.getsize(os.path.join(datdir, f"{op}-{t}.dat")) > 0]
-            s.append("plot " + ", ".join(plots) if plots else "plot 0 notitle")
+            s.append("plot " + ", ".join(plots) if plots else "plot 1 notitle")
     s.append("unset multiplot")
     gnuplot("\n".join(s) + "\n")
 
