@@ -1,90 +1,153 @@
 #!/usr/bin/env bash
-# End-to-end benchmark: Inkan against openssl cms and NSS cmsutil on the same
-# messages, in one run, reporting wall time, peak memory and Inkan/peer ratios.
-# Verify and decrypt read the very same files (made by Inkan) on both sides.
-# usage: bench/run.sh [BUILD_DIR]      SIZES="1 25 100" (MiB) RUNS=5
-# Needs: hyperfine, GNU time, openssl, libnss3-tools (cmsutil, certutil, pk12util).
+# End-to-end benchmark: inkan (and inkan-host, when built) against openssl cms,
+# NSS cmsutil and gpgsm on the same messages, in one run: sign, verify, encrypt,
+# decrypt at 10 KB, 1 MB, 25 MB and 100 MB for RSA-2048, RSA-4096 and P-256.
+# Medians (hyperfine), MB/s, peak RSS (GNU time), inkan/peer ratios; CSV, a
+# Markdown table and a PNG of time and memory against size; then how the cost
+# grows with the number of recipients and of trust anchors.
+#
+# usage: bench/run.sh [BUILD_DIR]          (scripts/bench.sh installs what it needs first)
+#   SIZES="10k 1m 25m 8bit-25m 100m"  ALGS="rsa2048 rsa4096 p256"  OPS="sign verify encrypt decrypt"
+#   TOOLS="inkan openssl cmsutil gpgsm host" (also: inkan-p7s inkan-gcm)  RUNS=N (all sizes)  SCALING=0
+#   RECIPIENTS="1 10 100"  ANCHORS="1 100 1000 10000"  RESULTS=bench/results  BENCH_WORK=<cache folder>
+# Needs: hyperfine, GNU time, openssl, libnss3-tools, gpgsm, gpg-agent, python3,
+# python3-cryptography, gnuplot (scripts/install-deps.sh bench).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../build/release}
-inkan=$build/native-host/inkan
-sizes=${SIZES:-"1 25 100"}
-runs=${RUNS:-5}
-for tool in hyperfine openssl cmsutil certutil pk12util; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine libnss3-tools time)"; exit 2; }
-done
-[ -x /usr/bin/time ] || { echo "missing GNU time (apt-get install time)"; exit 2; }
-[ -x "$inkan" ] || { echo "build first: cmake --preset release && cmake --build --preset release"; exit 2; }
+root=$(cd "$here/.." && pwd)
+build=$(cd "${1:-$root/build/release}" 2>/dev/null && pwd || echo "${1:-$root/build/release}")
+SIZES=${SIZES:-"10k 1m 25m 8bit-25m 100m"}
+ALGS=${ALGS:-"rsa2048 rsa4096 p256"}
+OPS=${OPS:-"sign verify encrypt decrypt"}
+TOOLS=${TOOLS:-"inkan openssl cmsutil gpgsm host"}
+SCALING=${SCALING:-1}
+RECIPIENTS=${RECIPIENTS:-"1 10 100"}
+ANCHORS=${ANCHORS:-"1 100 1000 10000"}
+RESULTS=${RESULTS:-$here/results}
 
-# Scratch on tmpfs when possible, so the disk is not what we measure.
+for tool in hyperfine openssl cmsutil certutil pk12util gpgsm gpgconf python3 gnuplot; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/install-deps.sh bench" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "missing GNU time: run scripts/install-deps.sh bench" >&2; exit 2; }
+python3 -c "import cryptography" 2>/dev/null || { echo "missing python3-cryptography" >&2; exit 2; }
+
+INKAN=$build/native-host/inkan
+if [ ! -x "$INKAN" ]; then
+  echo "building the release preset ..."
+  (cd "$root" && cmake --preset release >/dev/null && cmake --build --preset release -j2 --target inkan)
+fi
+HOST=$build/native-host/host/inkan-host
+HOST_CLIENT=$build/bench/host_client
+export INKAN HOST HOST_CLIENT
+
+# Scratch on tmpfs, so that no disk is in the figures; PKIs and peer databases are kept
+# between runs (BENCH_WORK), messages are made anew (their Date must be current).
 base=/dev/shm
 [ -w "$base" ] || base=${TMPDIR:-/tmp}
-work=$(mktemp -d "$base/inkan-bench-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-[ -n "${BENCH_DEBUG:-}" ] && set -x
-"$here/../tests/pki/make-pki.sh" "$work/pki" >/dev/null
-pki=$work/pki
-export BENCH_PW=test
-
-# NSS database with Alice's and Bob's keys.
-mkdir -p "$work/nss"
-certutil -N -d "sql:$work/nss" --empty-password
-pk12util -d "sql:$work/nss" -i "$pki/alice.p12" -W test >/dev/null
-pk12util -d "sql:$work/nss" -i "$pki/bob.p12" -W test >/dev/null
-certutil -A -d "sql:$work/nss" -n root -t C,C,C -i "$pki/root.pem"
-certutil -A -d "sql:$work/nss" -n sub -t ,, -i "$pki/sub.pem"
-
-make_message() {  # MiB OUT: a text part and a base64 attachment of random bytes, CRLF
-  {
-    printf 'From: Alice <alice@example.org>\r\nTo: Bob <bob@example.net>\r\nSubject: bench %s MiB\r\n' "$1"
-    printf 'Date: %s\r\nMIME-Version: 1.0\r\n' "$(date -R)"
-    printf 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\n'
-    printf 'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n'
-    head -c $(( $1 * 1024 * 1024 * 3 / 4 )) /dev/urandom | base64 -w 76 | sed 's/$/\r/'
-    printf -- '--b--\r\n'
-  } > "$2"
+work=${BENCH_WORK:-$base/inkan-bench}
+mkdir -p "$work" "$RESULTS"
+OUT=$(mktemp -d "$work/out-XXXXXX")
+export OUT
+homes=()
+cleanup() {
+  local h
+  for h in "${homes[@]}"; do gpgconf --homedir "$h" --kill gpg-agent >/dev/null 2>&1 || true; done
+  rm -rf "$OUT"
 }
+trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
-rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$work/rss" || true; tail -n 1 "$work/rss"; }
+stamp=$(date -u +%Y-%m-%dT%H:%MZ)
+CSV=$RESULTS/results.csv
+echo "key,size,op,tool,bytes,runs,median_s,mean_s,min_s,max_s,user_s,system_s,rss_kib,mbps,note" >"$CSV"
 
-printf '%-8s %-10s %10s %10s %10s %8s %9s %9s\n' size operation inkan_ms peer_ms peer ratio inkan_MiB peer_MiB
-report() {  # size op peer inkan-cmd peer-cmd
-  local size=$1 op=$2 peer=$3 a=$4 b=$5
-  hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/h.json" "$a" "$b" >/dev/null 2>&1
-  python3 - "$work/h.json" "$size" "$op" "$peer" "$(rss $a)" "$(rss $b)" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-a, b = r[0]["median"] * 1000, r[1]["median"] * 1000
-print(f"{sys.argv[2]:<8} {sys.argv[3]:<10} {a:10.1f} {b:10.1f} {sys.argv[4]:>10} {a / b:8.2f} {int(sys.argv[5]) / 1024:9.1f} {int(sys.argv[6]) / 1024:9.1f}")
-PY
-}
+{
+  echo "date: $stamp"
+  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) CPUs; flags: $(grep -o -w -E 'aes|sha_ni|avx2|ssse3' /proc/cpuinfo | sort -u | tr '\n' ' '))"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "openssl: $(openssl version)"
+  echo "nss: $(dpkg-query -W -f '${Version}' libnss3 2>/dev/null || echo '?')  gpgsm: $(gpgsm --version | head -n 1)"
+  echo "inkan: $("$INKAN" --version) ($(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "tools: $TOOLS  sizes: $SIZES  keys: $ALGS"
+} >"$RESULTS/machine.txt"
+cat "$RESULTS/machine.txt"
 
-for mib in $sizes; do
-  m=$work/m$mib.eml
-  make_message "$mib" "$m"
-  "$inkan" sign --key "$pki/alice.p12" --pass-env BENCH_PW -o "$m.signed" "$m"
-  "$inkan" encrypt --to "$pki/bob.pem" --key "$pki/alice.p12" --pass-env BENCH_PW --no-sign -o "$m.enc" "$m"
+echo "messages ..."
+python3 "$here/make-messages.py" "$work/data" $SIZES >/dev/null
+bytes_of() { stat -c %s "$work/data/msg-$1.eml"; }
 
-  report "${mib}M" sign openssl \
-    "$inkan sign --key $pki/alice.p12 --pass-env BENCH_PW -o $work/o1 $m" \
-    "openssl cms -sign -md sha256 -binary -stream -in $m -signer $pki/alice.pem -inkey $pki/alice.key -out $work/o2"
-  report "${mib}M" verify openssl \
-    "$inkan verify --trust $pki/root.pem $m.signed" \
-    "openssl cms -verify -in $m.signed -CAfile $pki/root.pem -out /dev/null"
-  report "${mib}M" encrypt openssl \
-    "$inkan encrypt --to $pki/bob.pem --key $pki/alice.p12 --pass-env BENCH_PW --no-sign -o $work/o3 $m" \
-    "openssl cms -encrypt -aes256 -binary -stream -in $m -out $work/o4 $pki/bob.pem $pki/alice.pem"
-  report "${mib}M" decrypt openssl \
-    "$inkan decrypt --key $pki/bob.p12 --pass-env BENCH_PW -o $work/o5 $m.enc" \
-    "openssl cms -decrypt -binary -in $m.enc -recip $pki/bob.pem -inkey $pki/bob.key -out $work/o6"
-  # NSS works on DER: the signature part and the enveloped body, decoded.
-  "$inkan" sign --detached-file --key "$pki/alice.p12" --pass-env BENCH_PW -o "$m.p7s" "$m"
-  report "${mib}M" sign-der cmsutil \
-    "$inkan sign --detached-file --key $pki/alice.p12 --pass-env BENCH_PW -o $work/o7 $m" \
-    "cmsutil -S -T -G -P -N alice -H SHA256 -d sql:$work/nss -i $m -o $work/o8"
-  report "${mib}M" verify-der cmsutil \
-    "$inkan verify --trust $pki/root.pem --content $m $m.p7s" \
-    "cmsutil -D -d sql:$work/nss -i $m.p7s -c $m -o /dev/null"
-  rm -f "$work"/o?
+for key in $ALGS; do
+  PKI=$work/pki-$key
+  NSSDB=$work/nss-$key
+  GHOME=$work/gnupg-$key
+  echo "PKI and peers for $key ..."
+  "$here/make-pki.sh" "$key" "$PKI"
+  "$here/peers.sh" "$PKI" "$NSSDB" "$GHOME"
+  homes+=("$GHOME")
+  export PKI NSSDB GHOME
+  for size in $SIZES; do
+    MSG=$work/data/msg-$size.eml
+    SIGNED=$OUT/in-signed.eml
+    P7S=$OUT/in.p7s
+    ENC=$OUT/in-enc.eml
+    ENCDER=$OUT/in-enc.der
+    ENCGCM=$OUT/in-enc-gcm.eml
+    export MSG SIGNED P7S ENC ENCDER ENCGCM
+    # The inputs of verify and decrypt, made by inkan, read by every tool.
+    "$INKAN" sign --key "$PKI/alice.key" --cert "$PKI/alice-chain.pem" -o "$SIGNED" "$MSG"
+    "$INKAN" sign --detached-file --key "$PKI/alice.key" --cert "$PKI/alice-chain.pem" -o "$P7S" "$MSG"
+    "$INKAN" encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$ENC" "$MSG"
+    case " $TOOLS " in *" inkan-gcm "*)
+      "$INKAN" encrypt --cipher aes256-gcm --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$ENCGCM" "$MSG" ;;
+    esac
+    python3 -c 'import base64, sys; d = open(sys.argv[1], "rb").read(); sys.stdout.buffer.write(base64.b64decode(b"".join(d.split(b"\r\n\r\n", 1)[1].split())))' \
+      "$ENC" >"$ENCDER"
+    for op in $OPS; do
+      # shellcheck disable=SC2086
+      measure_group "$key" "$size" "$op" "$(bytes_of "$size")" $TOOLS
+    done
+    [ "$key" = "${ALGS%% *}" ] && measure_group "$key" "$size" floor "$(bytes_of "$size")" sha256 copy aes-cbc
+    rm -f "$OUT"/*
+  done
 done
-echo "ratio = inkan / peer (median wall time; below 1: Inkan is faster). Scratch: $base"
+
+if [ "$SCALING" = 1 ]; then
+  key=${ALGS%% *}
+  PKI=$work/pki-$key
+  SCSV=$RESULTS/scaling.csv
+  echo "curve,n,tool,median_s,user_s,system_s,rss_kib" >"$SCSV"
+  MSG=$work/data/msg-1m.eml
+  [ -f "$MSG" ] || python3 "$here/make-messages.py" "$work/data" 1m >/dev/null
+  scale() {  # CURVE N TOOL CMD...
+    local curve=$1 n=$2 tool=$3
+    shift 3
+    "$@" >/dev/null 2>"$OUT/err" || { echo "  FAIL $curve $n $tool: $(tail -n 1 "$OUT/err")" >&2; return 0; }
+    hyperfine -N --style none --runs "${RUNS:-10}" --warmup 1 --export-json "$OUT/h.json" "$*" >/dev/null 2>&1
+    /usr/bin/time -f %M -o "$OUT/rss" "$@" >/dev/null 2>&1 || true
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print(",".join(sys.argv[2:5] + [f"{r[k]:.5f}" for k in ("median", "user", "system")] + [sys.argv[5]]))' \
+      "$OUT/h.json" "$curve" "$n" "$tool" "$(tail -n 1 "$OUT/rss")" | tee -a "$SCSV"
+  }
+  echo "recipients (1 MB message, $key) ..."
+  for n in $RECIPIENTS; do
+    "$here/make-pki.sh" "$key" "$PKI" recipients "$n"
+    scale recipients "$n" inkan "$INKAN" encrypt --to "$PKI/recipients-$n.pem" --self "$PKI/alice.pem" -o "$OUT/r.enc" "$MSG"
+    mapfile -t certs < <(for i in $(seq 1 "$n"); do echo "$PKI/recipients/r$i.pem"; done)
+    scale recipients "$n" openssl openssl cms -encrypt -aes256 -binary -stream -in "$MSG" -out "$OUT/r.ossl" \
+      "${certs[@]}"
+  done
+  echo "trust anchors (verify a 1 MB signed message, $key) ..."
+  "$INKAN" sign --key "$PKI/alice.key" --cert "$PKI/alice-chain.pem" -o "$OUT/a.eml" "$MSG"
+  for n in $ANCHORS; do
+    # n anchors: the real CA last, behind n-1 unrelated self-signed roots.
+    anchors=$work/anchors-$key-$n.pem
+    [ -s "$anchors" ] || python3 "$here/make-anchors.py" "$n" "$PKI/root.pem" "$anchors"
+    scale anchors "$n" inkan "$INKAN" verify --trust "$anchors" "$OUT/a.eml"
+    # openssl's X509_STORE re-sorts itself on every certificate added: beyond 1000 it takes minutes.
+    [ "$n" -le 1000 ] && scale anchors "$n" openssl openssl cms -verify -in "$OUT/a.eml" -CAfile "$anchors" \
+      -purpose smimesign -out "$OUT/a.out"
+  done
+fi
+
+python3 "$here/report.py" "$RESULTS"
+echo "results: $RESULTS (results.csv, table.md, plot.png, scaling.csv, scaling.png)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|desktop|test
-#   build: to compile; desktop: build + Thunderbird (scripts/demo.sh with a display); test: everything the tests use
+# Installs the Debian 12 packages Inkan needs. usage: install-deps.sh build|desktop|test|bench
+#   build: to compile; desktop: build + Thunderbird (scripts/demo.sh with a display);
+#   test: everything the tests use; bench: the peers and plotting for scripts/bench.sh
 # Runs apt-get as root (directly, or through sudo); does nothing if all are present.
 set -euo pipefail
 
@@ -12,12 +13,17 @@ test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-
            thunderbird thunderbird-l10n-ja python3 python3-aiosmtpd pebble python3-dkim)
 # Node.js may come from elsewhere (it bundles npm); only without npm ask Debian for both.
 command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
+# bench/run.sh: the peers, hyperfine and GNU time to measure them, python3 for the report
+# (python3-cryptography writes gpg-agent keys), gnuplot for the plots, libbenchmark for codec_bench.
+bench_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libbenchmark-dev libnss3-tools gpgsm gpg-agent hyperfine time
+  python3 python3-cryptography gnuplot-nox)
 
 case "${1:-build}" in
   build) wanted=("${build_pkgs[@]}") ;;
   desktop) wanted=("${build_pkgs[@]}" python3 thunderbird) ;;
   test) wanted=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|desktop|test" >&2; exit 2 ;;
+  bench) wanted=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 build|desktop|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -17,7 +17,7 @@ int run_decrypt(const std::vector<std::string>& argv, const Context& ctx) {
   for (const auto& c : creds) keys.push_back(&c);
   const auto input = io::open_input(args.input());
   // io::Output shows nothing until commit(): a failure midway leaves no plaintext behind.
-  io::Output out(args.value("--output").value_or("-"));
+  io::Output out(args.value("--output").value_or("-"), 0600, io::Durability::relaxed);
   const smime::DecryptedMessage result = smime::decrypt_message_into(*input, keys, out.sink());
   out.commit();
   for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;

@@ -125,7 +125,7 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   else throw Error(Errc::usage, "--cipher must be auto, aes256-cbc or aes256-gcm");
 
   if (!input) input = io::open_input(args.input());
-  io::Output out(args.value("--output").value_or("-"));
+  io::Output out(args.value("--output").value_or("-"), 0600, io::Durability::relaxed);
   const auto result = smime::encrypt_message(*input, std::move(options), out.sink());
   for (const auto& w : result.warnings) std::cerr << "inkan: " << text(w, ctx.lang) << std::endl;
   out.commit();

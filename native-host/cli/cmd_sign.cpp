@@ -25,7 +25,7 @@ int run_sign(const std::vector<std::string>& argv, const Context& ctx) {
   const keys::Credentials creds =
       given ? std::move(*given) : load_signing_key(args, args.flag("--detached-file") ? nullptr : input.get(), ctx.now);
   if (!given) cms::check_signing_credentials(creds, ctx.now);
-  io::Output out(args.value("--output").value_or("-"), 0644);
+  io::Output out(args.value("--output").value_or("-"), 0644, io::Durability::relaxed);
   if (args.flag("--detached-file")) {
     if (args.flag("--opaque")) throw Error(Errc::usage, "--detached-file and --opaque exclude each other");
     out.sink().write(smime::sign_file(*input, creds, options));

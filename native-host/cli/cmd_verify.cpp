@@ -83,7 +83,7 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
   const smime::Analysis analysis = smime::analyse(*input, options);
 
   if (const auto out_path = args.value("--output"); out_path && analysis.content.source != nullptr) {
-    io::Output out(*out_path);
+    io::Output out(*out_path, 0600, io::Durability::relaxed);
     mime::for_each_chunk(*analysis.content.source, analysis.content.range,
                          [&](std::string_view chunk) { out.sink().write(chunk); });
     out.commit();

@@ -135,7 +135,10 @@ std::vector<ossl::X509Ptr> load_cert_files(const std::vector<std::string>& paths
 
 x509::TrustStore load_trust(const Args& args) {
   x509::TrustStore store;
-  for (auto& c : load_cert_files(args.values("--trust"))) store.add_anchor(std::move(c));
+  // Anchors are indexed by subject and decoded only when a chain names them.
+  for (const auto& path : args.values("--trust")) {
+    for (auto& der : x509::load_certificate_ders(path)) store.add_anchor_der(std::move(der));
+  }
   for (const auto& path : args.values("--crl")) {
     for (auto& crl : x509::load_crls(path)) store.add_crl(std::move(crl));
   }

@@ -2,6 +2,8 @@
 
 #include "mime/headers.h"
 
+#include "curl_library.h"
+
 #include <curl/curl.h>
 
 #include <mutex>
@@ -14,10 +16,10 @@ namespace inkan::enrol {
 namespace {
 
 struct EasyCleanup {
-  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const noexcept { curl().easy_cleanup(c); }
 };
 struct ListFree {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const noexcept { curl().slist_free_all(l); }
 };
 using CurlEasy = std::unique_ptr<CURL, EasyCleanup>;
 using CurlList = std::unique_ptr<curl_slist, ListFree>;
@@ -27,7 +29,7 @@ constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
 void global_init() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] { curl().global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 struct Transfer {
@@ -83,7 +85,7 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 template <typename T>
 void set(CURL* c, CURLoption option, T value) {
-  curl_easy_setopt(c, option, value);
+  curl().easy_setopt(c, option, value);
 }
 
 }  // namespace
@@ -109,7 +111,7 @@ std::vector<std::string> HttpResponse::all_headers(std::string_view name) const 
 
 HttpClient::HttpClient(HttpOptions options) : m_handle(std::make_unique<Handle>()), m_options(std::move(options)) {
   global_init();
-  m_handle->easy.reset(curl_easy_init());
+  m_handle->easy.reset(curl().easy_init());
   if (m_options.user_agent.empty()) m_options.user_agent = std::string("inkan/") + INKAN_VERSION;
 }
 
@@ -142,7 +144,7 @@ HttpResponse HttpClient::perform(Method method, const std::string& url, std::str
     return response;
   }
   // Reset keeps the connection cache and TLS sessions, but no option of an earlier request.
-  curl_easy_reset(c);
+  curl().easy_reset(c);
   char error_buffer[CURL_ERROR_SIZE] = {};
   Transfer transfer{&response, m_options.max_response_bytes, 0, false, &m_options.cancelled};
 
@@ -173,7 +175,7 @@ HttpResponse HttpClient::perform(Method method, const std::string& url, std::str
 
   CurlList list;
   const auto add_header = [&list](const std::string& line) {
-    curl_slist* next = curl_slist_append(list.get(), line.c_str());
+    curl_slist* next = curl().slist_append(list.get(), line.c_str());
     if (next != nullptr) {
       (void)list.release();
       list.reset(next);
@@ -195,11 +197,11 @@ HttpResponse HttpClient::perform(Method method, const std::string& url, std::str
       break;
   }
 
-  const CURLcode rc = curl_easy_perform(c);
+  const CURLcode rc = curl().easy_perform(c);
   long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   // Nothing may keep pointing at this frame's buffers, header list or transfer state.
-  curl_easy_reset(c);
+  curl().easy_reset(c);
   if (rc != CURLE_OK) {
     if (transfer.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
       response.error = "the answer is larger than " + std::to_string(m_options.max_response_bytes) + " bytes";
@@ -207,7 +209,7 @@ HttpResponse HttpClient::perform(Method method, const std::string& url, std::str
       response.error = "cancelled";
       response.cancelled = true;
     } else {
-      response.error = curl_easy_strerror(rc);
+      response.error = curl().easy_strerror(rc);
       if (error_buffer[0] != '\0') response.error += std::string(": ") + error_buffer;
     }
     response.status = 0;

@@ -161,6 +161,7 @@ std::vector<ossl::X509Ptr> chain_from_pool(X509* leaf, const std::vector<ossl::X
 
 KeyBundle read_pkcs12(std::string_view der, const std::optional<std::string>& password) {
   ossl::ensure_initialized();
+  ossl::ensure_legacy();  // old exports (RC2-40 certificate safes) need it; imports are rare, load it first
   ossl::ClearErrorsOnExit clear;
   ossl::BioPtr bio(BIO_new_mem_buf(der.data(), static_cast<int>(der.size())));
   ossl::Pkcs12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
@@ -212,6 +213,7 @@ KeyBundle read_pkcs12(std::string_view der, const std::optional<std::string>& pa
 KeyBundle read_key_file(std::string_view bytes, std::vector<ossl::X509Ptr> extra_certs,
                         const std::optional<std::string>& password) {
   ossl::ensure_initialized();
+  ossl::ensure_legacy();  // keys under old PBES1 (DES, RC2) encryption
   const bool pem = bytes.find("-----BEGIN") != std::string_view::npos;
   if (!pem && keys::looks_like_pkcs12(bytes)) {
     ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));

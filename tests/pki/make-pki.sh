@@ -10,7 +10,27 @@ set -euo pipefail
 out=${1:?usage: make-pki.sh OUTDIR}
 mkdir -p "$out"
 cd "$out"
-[ -f .done ] && exit 0
+
+# Anchors for the trust-store tests: a root bearing root.pem's very name but another key
+# (nothing root signed may verify through it), and 60 unrelated self-signed roots. Also
+# added to a PKI made before they existed.
+make_decoys() {
+  [ -f decoy-roots.pem ] && return 0
+  export EMAIL=none@example.invalid CA_NAME=root  # openssl.cnf reads them
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out impostor-root.key 2>/dev/null
+  openssl req -x509 -new -config openssl.cnf -key impostor-root.key -subj "/CN=Inkan Test root" -days 3650 \
+    -extensions root_ext -out impostor-root.pem
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out decoy.key 2>/dev/null
+  for i in $(seq 1 60); do
+    openssl req -x509 -new -config openssl.cnf -key decoy.key -subj "/O=Inkan Decoys/CN=Decoy root $i" \
+      -days 3650 -extensions root_ext
+  done > decoy-roots.pem.tmp
+  mv decoy-roots.pem.tmp decoy-roots.pem
+}
+if [ -f .done ]; then
+  make_decoys
+  exit 0
+fi
 
 cat > openssl.cnf <<'CNF'
 [req]
@@ -172,4 +192,5 @@ CA_NAME=sub openssl ca -batch -config openssl.cnf -cert sub.pem -keyfile sub.key
 for n in alice bob; do
   openssl pkcs12 -export -legacy -in "$n.pem" -inkey "$n.key" -certfile sub.pem -passout pass:test -out "$n-legacy.p12"
 done
+make_decoys
 touch .done

@@ -103,6 +103,8 @@ public:
     return io::read_range(m_src, h.begin, h.end, kMaxField);
   }
 
+  std::uint64_t limit() const { return m_src.size(); }
+
   /** The end of a constructed header's children (before the end-of-contents). */
   std::uint64_t children_end(const Header& h) const { return h.indefinite ? h.end - 2 : h.end; }
 
@@ -152,6 +154,7 @@ public:
     } else {
       m_pos = h.content;
       m_chunk_end = h.end;
+      m_end = h.end;
     }
   }
 
@@ -161,9 +164,14 @@ public:
     }
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, m_chunk_end - m_pos));
     const std::size_t got = m_src.read_at(m_pos, {out, n});
+    if (got == 0) malformed("truncated");  // less ciphertext than its header promised
     m_pos += got;
+    m_src.release_before(m_pos);  // a streamed source need not keep what was decrypted
     return got;
   }
+
+  /** Where the encryptedContent ended, once all of it has been pulled; 0 before. */
+  std::uint64_t end() const { return m_end; }
 
 private:
   struct Frame {
@@ -176,13 +184,16 @@ private:
     while (!m_stack.empty()) {
       Frame& f = m_stack.back();
       if (!f.indefinite && f.pos >= f.end) {
+        const std::uint64_t after = f.end;
         m_stack.pop_back();
+        if (m_stack.empty()) m_end = after;
         continue;
       }
       if (f.indefinite && m_reader.is_end_of_contents(f.pos, m_limit)) {
         const std::uint64_t after = f.pos + 2;
         m_stack.pop_back();
-        if (!m_stack.empty()) m_stack.back().pos = after;
+        if (m_stack.empty()) m_end = after;
+        else m_stack.back().pos = after;
         continue;
       }
       const Header h = m_reader.header_at(f.pos, f.indefinite ? m_limit : f.end);
@@ -207,11 +218,28 @@ private:
   std::vector<Frame> m_stack;
   std::uint64_t m_pos = 0;
   std::uint64_t m_chunk_end = 0;
+  std::uint64_t m_end = 0;
 };
+
+// What a scan that stopped at the ciphertext leaves to check once it has been read:
+// the end of the EncryptedContentInfo, any fields after it, the ends of the enclosing
+// structures. (EnvelopedData needs nothing from after its ciphertext to decrypt, so its
+// ciphertext is never walked twice; AuthEnvelopedData's tag comes after it.)
+struct Tail {
+  bool pending = false;
+  Header eci, env, wrapper, ci;
+  std::uint64_t env_limit = 0;
+};
+
+EnvelopeLayout scan(const io::Source& der, Tail* tail);
 
 }  // namespace
 
-EnvelopeLayout scan_envelope(const io::Source& der) {
+EnvelopeLayout scan_envelope(const io::Source& der) { return scan(der, nullptr); }
+
+namespace {
+
+EnvelopeLayout scan(const io::Source& der, Tail* tail) {
   const Reader r(der);
   const std::uint64_t limit = der.size();
   const Header ci = r.header_at(0, limit);
@@ -242,14 +270,19 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
   std::uint64_t icv_len = 12;  // RFC 5084 default
   std::uint64_t mac_len = 0;
   std::uint64_t pos = env.content;
+  const bool stop_at_content = tail != nullptr && layout.type == "enveloped-data";
   for (;;) {
     if (env.indefinite ? r.is_end_of_contents(pos, env_limit) : pos >= env.end) break;
-    const Header f = r.tlv_at(pos, env_limit);
-    if (!seen_content_info && seen_set && f.tag_class == 0 && f.tag == 16) {
+    const Header head = r.header_at(pos, env_limit);
+    const bool content_info = !seen_content_info && seen_set && head.tag_class == 0 && head.tag == 16;
+    // Only the EncryptedContentInfo may be huge; it is walked to its end only when a field after it matters.
+    const Header f = content_info && stop_at_content && head.indefinite ? head : r.tlv_at(pos, env_limit);
+    const std::uint64_t f_limit = f.indefinite && !f.end ? env_limit : f.end;
+    if (content_info) {
       // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }
       seen_content_info = true;
-      const Header ctype = r.tlv_at(f.content, f.end);
-      const Header alg = r.tlv_at(ctype.end, f.end);
+      const Header ctype = r.tlv_at(f.content, f_limit);
+      const Header alg = r.tlv_at(ctype.end, f_limit);
       const std::string alg_bytes = r.bytes(alg);
       fields += tlv(0x30, r.bytes(ctype) + alg_bytes);
       const auto alg_tlv = ber::read(alg_bytes);
@@ -267,9 +300,14 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
           }
         }
       }
-      if (alg.end < r.children_end(f)) {
-        const Header content = r.header_at(alg.end, f.end);
+      const bool more = f.end != 0 ? alg.end < r.children_end(f) : !r.is_end_of_contents(alg.end, f_limit);
+      if (more) {
+        const Header content = r.header_at(alg.end, f_limit);
         if (content.tag_class == 2 && content.tag == 0) layout.content_begin = content.begin;
+      }
+      if (stop_at_content && layout.content_begin != 0) {
+        *tail = Tail{true, f, env, wrapper, ci, env_limit};
+        break;
       }
     } else {
       if (f.tag_class == 0 && f.tag == 17) seen_set = true;  // recipientInfos
@@ -292,11 +330,36 @@ EnvelopeLayout scan_envelope(const io::Source& der) {
   return layout;
 }
 
+// After a scan that stopped at the ciphertext: the structure must end as it began.
+void check_tail(const Reader& r, const Tail& t, std::uint64_t pos) {
+  const auto end_of = [&](const Header& h, std::uint64_t at) {
+    if (h.indefinite) {
+      if (!r.is_end_of_contents(at, r.limit())) malformed("missing end-of-contents");
+      return at + 2;
+    }
+    if (at != h.end) malformed("length does not match the content");
+    return at;
+  };
+  pos = end_of(t.eci, pos);
+  // RFC 5652 §6.1: only unprotectedAttrs [1] IMPLICIT may follow (not needed to decrypt).
+  if (t.env.indefinite ? !r.is_end_of_contents(pos, t.env_limit) : pos < t.env.end) {
+    const Header attrs = r.tlv_at(pos, t.env_limit);
+    if (attrs.tag_class != 2 || attrs.tag != 1 || !attrs.constructed) malformed("unexpected field after the content");
+    pos = attrs.end;
+  }
+  pos = end_of(t.env, pos);
+  pos = end_of(t.wrapper, pos);
+  end_of(t.ci, pos);
+}
+
+}  // namespace
+
 DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const keys::Credentials*>& keys,
                                   io::Sink& plaintext) {
   ossl::ensure_initialized();
   ossl::ClearErrorsOnExit clear;
-  const EnvelopeLayout layout = scan_envelope(der);
+  Tail tail;
+  const EnvelopeLayout layout = scan(der, &tail);
   if (layout.content_begin == 0) throw Error(Errc::cms_unsupported, "the encrypted content is detached");
   ossl::BioPtr hdr(BIO_new_mem_buf(layout.header_der.data(), static_cast<int>(layout.header_der.size())));
   ossl::CmsPtr cms(d2i_CMS_bio(hdr.get(), nullptr));
@@ -305,6 +368,8 @@ DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const
   DecryptResult result;
   result.content_cipher = content_cipher_name(layout.header_der);
   result.authenticated = layout.type == "auth-enveloped-data";
+  // Old mail (RC2, DES) needs the legacy provider; AES, what everyone sends today, does not.
+  if (result.content_cipher.rfind("aes-", 0) != 0) ossl::ensure_legacy();
   select_recipient_key(cms.get(), keys);
 
   const Reader reader(der);
@@ -313,7 +378,13 @@ DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const
   ossl::BioPtr out = ossl::sink_bio(plaintext);
   if (CMS_decrypt(cms.get(), nullptr, nullptr, ciphertext.get(), out.get(), CMS_BINARY) != 1) {
     ossl::rethrow_sink_error(out.get());  // a full disk is not a tampered message
+    ossl::rethrow_pull_error(ciphertext.get());  // nor is a message cut short
     throw_decrypt_error(result.content_cipher);
+  }
+  ossl::rethrow_pull_error(ciphertext.get());
+  if (tail.pending) {
+    if (puller.end() == 0) malformed("the encrypted content was not read to its end");
+    check_tail(reader, tail, puller.end());
   }
   return result;
 }

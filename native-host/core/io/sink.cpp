@@ -41,13 +41,13 @@ FdSink::~FdSink() {
 }
 
 void FdSink::write(std::string_view bytes) {
-  if (m_buf.size() + bytes.size() > kBuffer) {
+  // Large pieces go out directly: copying them into the buffer first would only cost time.
+  if (bytes.size() >= kBuffer / 2) {
     flush();
-    if (bytes.size() >= kBuffer) {
-      write_all(m_fd, bytes);
-      return;
-    }
+    write_all(m_fd, bytes);
+    return;
   }
+  if (m_buf.size() + bytes.size() > kBuffer) flush();
   m_buf.append(bytes);
 }
 
@@ -60,6 +60,11 @@ void FdSink::flush() {
 }
 
 void SpoolSink::write(std::string_view bytes) {
+  if (bytes.size() >= (1 << 15)) {  // large pieces go to the file directly
+    flush();
+    m_file.write(bytes);
+    return;
+  }
   m_buf.append(bytes);
   if (m_buf.size() >= (1 << 16)) flush();
 }
@@ -93,7 +98,7 @@ std::unique_ptr<Source> SpoolSink::to_source() {
   return std::make_unique<FileSource>(fd);
 }
 
-Output::Output(const std::string& path, unsigned mode) : m_path(path) {
+Output::Output(const std::string& path, unsigned mode, Durability durability) : m_path(path), m_durability(durability) {
   if (path.empty() || path == "-") {
     m_sink = std::make_unique<SpoolSink>();
     return;
@@ -126,7 +131,8 @@ void Output::commit() {
     m_committed = true;
     return;
   }
-  if (::fsync(m_fd) != 0) throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
+  const bool synced = m_durability == Durability::synced;
+  if (synced && ::fsync(m_fd) != 0) throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
   m_sink.reset();
   ::close(m_fd);
   m_fd = -1;
@@ -134,6 +140,10 @@ void Output::commit() {
     const int saved = errno;
     ::unlink(m_temp_path.c_str());
     throw Error(Errc::io_write, m_path + ": " + std::strerror(saved));
+  }
+  if (!synced) {
+    m_committed = true;
+    return;
   }
   // Make the rename itself durable.
   const int dir = ::open(parent_dir(m_path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

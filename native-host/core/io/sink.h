@@ -61,14 +61,23 @@ private:
 };
 
 /**
- * The output of one command: a file (written as PATH.tmp-XXXX, fsynced and
- * renamed by commit()) or standard output (spooled, copied by commit()).
- * Destroyed without commit(), it leaves no trace.
+ * How hard commit() works to keep a file across a system crash. Either way the
+ * file appears complete or not at all to every other process (rename).
+ */
+enum class Durability {
+  synced,   ///< fsync the data and the directory before and after the rename: keys, the store
+  relaxed,  ///< no fsync: a message written for the user, as durable as any other program's file
+};
+
+/**
+ * The output of one command: a file (written as PATH.tmp-XXXX, fsynced when
+ * synced, and renamed by commit()) or standard output (spooled, copied by
+ * commit()). Destroyed without commit(), it leaves no trace.
  */
 class Output {
 public:
   /** path "-" (or empty) means standard output. mode applies to new files. */
-  explicit Output(const std::string& path, unsigned mode = 0600);
+  explicit Output(const std::string& path, unsigned mode = 0600, Durability durability = Durability::synced);
   ~Output();
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -81,6 +90,7 @@ private:
   std::string m_temp_path;
   int m_fd = -1;
   std::unique_ptr<Sink> m_sink;
+  Durability m_durability;
   bool m_committed = false;
 };
 

@@ -17,6 +17,8 @@ public:
   virtual std::uint64_t size() const = 0;
   /** Reads up to out.size() bytes at offset; returns the count (0 at the end). */
   virtual std::size_t read_at(std::uint64_t offset, std::span<char> out) const = 0;
+  /** A hint: bytes before offset will not be read again (sources that hold data may drop them). */
+  virtual void release_before(std::uint64_t /*offset*/) const {}
 };
 
 /** A Source over bytes held in memory (owned). */

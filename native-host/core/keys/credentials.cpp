@@ -28,6 +28,14 @@ int pem_password_cb(char* buf, int size, int /*rwflag*/, void* userdata) {
   return static_cast<int>(pw.size());
 }
 
+// PFX ::= SEQUENCE { version INTEGER, authSafe ContentInfo, macData MacData OPTIONAL } (RFC 7292 §4).
+bool is_pkcs12_structure(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  ossl::Pkcs12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(der.size())));
+  ERR_clear_error();
+  return p12 != nullptr;
+}
+
 void check_pair(const Credentials& c) {
   if (c.cert && c.key && X509_check_private_key(c.cert.get(), c.key.get()) != 1) {
     ERR_clear_error();
@@ -72,7 +80,12 @@ Credentials load_pkcs12(std::string_view der, const std::optional<std::string>& 
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* ca = nullptr;
-  if (PKCS12_parse(p12.get(), pass, &key, &cert, &ca) != 1) {
+  bool parsed = PKCS12_parse(p12.get(), pass, &key, &cert, &ca) == 1;
+  if (!parsed && !ossl::ensure_legacy()) {  // RC2-40, DES: old exports need the legacy provider
+    ERR_clear_error();
+    parsed = PKCS12_parse(p12.get(), pass, &key, &cert, &ca) == 1;
+  }
+  if (!parsed) {
     const unsigned long err = ERR_peek_last_error();
     if (ERR_GET_REASON(err) == EVP_R_UNSUPPORTED_ALGORITHM || ERR_GET_REASON(err) == ERR_R_UNSUPPORTED) {
       ossl::throw_last(Errc::unsupported_algorithm, "PKCS#12 encryption");
@@ -94,15 +107,23 @@ ossl::EvpPkeyPtr load_private_key(std::string_view bytes, const std::optional<st
   ossl::ensure_initialized();
   ossl::ClearErrorsOnExit clear;
   if (looks_like_pkcs12(bytes)) {
-    // DER: PKCS#8 (plain) first, then PKCS#12.
+    // DER: PKCS#12, or else a plain PKCS#8 key.
+    if (is_pkcs12_structure(bytes)) return std::move(load_pkcs12(bytes, password).key);
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
     if (EVP_PKEY* k = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(bytes.size()))) return ossl::EvpPkeyPtr(k);
     ERR_clear_error();
     return std::move(load_pkcs12(bytes, password).key);
   }
-  ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
   PasswordCallbackData data{&password};
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_cb, &data);
+  const auto read_pem = [&] {
+    ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+    return PEM_read_bio_PrivateKey(bio.get(), nullptr, pem_password_cb, &data);
+  };
+  EVP_PKEY* key = read_pem();
+  if (key == nullptr && data.asked && password && !ossl::ensure_legacy()) {
+    ERR_clear_error();  // an old PBES1 (DES, RC2) encryption: try again with the legacy provider
+    key = read_pem();
+  }
   if (key == nullptr) {
     if (data.asked) throw Error(password ? Errc::bad_password : Errc::password_required);
     ossl::throw_last(Errc::key_load_failed, "no private key in PEM");
@@ -134,9 +155,14 @@ Credentials load_credentials(const std::string& key_path, const std::string& cer
                              const std::optional<std::string>& password) {
   const std::string key_bytes = io::read_file(key_path);
   if (looks_like_pkcs12(key_bytes)) {
-    const auto* p = reinterpret_cast<const unsigned char*>(key_bytes.data());
-    ossl::EvpPkeyPtr raw(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(key_bytes.size())));
-    ERR_clear_error();
+    // A PFX structure is recognised by its ASN.1 alone; trying it as a PKCS#8 key first would
+    // run every key decoder OpenSSL has (a third of a small signature's instructions).
+    ossl::EvpPkeyPtr raw;
+    if (!is_pkcs12_structure(key_bytes)) {
+      const auto* p = reinterpret_cast<const unsigned char*>(key_bytes.data());
+      raw.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(key_bytes.size())));
+      ERR_clear_error();
+    }
     if (!raw) {
       Credentials c = load_pkcs12(key_bytes, password);
       if (!cert_path.empty()) {  // extra chain certificates

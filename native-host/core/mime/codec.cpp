@@ -1,5 +1,8 @@
 #include "mime/codec.h"
 
+#include "mime/base64_blocks.h"
+#include "mime/byte_scan.h"
+
 #include <array>
 #include <cstring>
 
@@ -56,12 +59,12 @@ void Base64Encoder::update(std::string_view in, std::string& out) {
     out += "\r\n";
     m_npending = 0;
   }
-  out.reserve(out.size() + n / 57 * 78 + 80);
-  while (n >= 57) {
-    encode_block(p, 57, out);
-    out += "\r\n";
-    p += 57;
-    n -= 57;
+  if (const std::size_t lines = n / base64::kLineBytes; lines > 0) {
+    const std::size_t start = out.size();
+    out.resize(start + lines * base64::kLineChars);
+    base64::encode_lines(p, lines, out.data() + start);
+    p += lines * base64::kLineBytes;
+    n -= lines * base64::kLineBytes;
   }
   std::memcpy(m_pending, p, n);
   m_npending = n;
@@ -80,22 +83,16 @@ void Base64Decoder::update(std::string_view in, std::string& out) {
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const std::size_t n = in.size();
   const std::size_t start = out.size();
-  out.resize(start + n / 4 * 3 + 3);
+  out.resize(start + n / 4 * 3 + 16);  // 3 bytes per quantum, and slack for the block decoder's stores
   char* o = out.data() + start;
   std::size_t i = 0;
   while (i < n) {
-    // Fast path: a whole quantum of four valid characters while no partial one is pending.
+    // Fast path: whole quanta of valid characters (and line breaks) while no partial one is pending.
     if (m_count % 4 == 0 && i + 4 <= n) {
-      const std::int8_t a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]], d = kDecode[p[i + 3]];
-      if ((a | b | c | d) >= 0) {
-        const std::uint32_t v = (static_cast<std::uint32_t>(a) << 18) | (static_cast<std::uint32_t>(b) << 12) |
-                                (static_cast<std::uint32_t>(c) << 6) | static_cast<std::uint32_t>(d);
-        *o++ = static_cast<char>(v >> 16);
-        *o++ = static_cast<char>(v >> 8);
-        *o++ = static_cast<char>(v);
-        i += 4;
-        continue;
-      }
+      const auto run = base64::decode_run(p + i, n - i, reinterpret_cast<unsigned char*>(o));
+      o += run.written;
+      i += run.consumed;
+      if (i >= n) break;
     }
     const unsigned char ch = p[i++];
     if (ch == '=') {  // padding ends the data
@@ -270,6 +267,12 @@ void QpEncoder::finish(std::string& out) {
 }
 
 void CrlfCanonicalizer::update(std::string_view in, std::string& out) {
+  if (in.empty()) return;
+  if (find_bare_lf(in, m_last_cr) == std::string_view::npos) {  // the usual case: CRLF already
+    out.append(in);
+    m_last_cr = in.back() == '\r';
+    return;
+  }
   std::size_t start = 0;
   while (start < in.size()) {
     const void* hit = std::memchr(in.data() + start, '\n', in.size() - start);
@@ -286,6 +289,17 @@ void CrlfCanonicalizer::update(std::string_view in, std::string& out) {
   }
   out.append(in.data() + start, in.size() - start);
   if (!in.empty()) m_last_cr = in.back() == '\r';
+}
+
+std::string_view CrlfCanonicalizer::view(std::string_view in, std::string& scratch) {
+  if (in.empty()) return in;
+  if (find_bare_lf(in, m_last_cr) == std::string_view::npos) {
+    m_last_cr = in.back() == '\r';
+    return in;
+  }
+  scratch.clear();
+  update(in, scratch);
+  return scratch;
 }
 
 std::string base64_encode(std::string_view in) {

@@ -70,6 +70,8 @@ private:
 class CrlfCanonicalizer {
 public:
   void update(std::string_view in, std::string& out);
+  /** The canonical form of `in`: `in` itself when nothing changes (no copy), else `scratch`, refilled. */
+  std::string_view view(std::string_view in, std::string& scratch);
   /** True if any bare LF was seen so far. */
   bool changed() const { return m_changed; }
 

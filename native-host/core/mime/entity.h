@@ -4,7 +4,10 @@
 #pragma once
 
 #include "io/source.h"
+#include "mime/byte_scan.h"
 #include "mime/headers.h"
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -27,12 +30,43 @@ struct Entity {
   io::Range epilogue;
   bool closed = true;  ///< the close delimiter was present
 
+  /**
+   * What the outermost split saw of the bytes it searched (see mime/byte_scan.h),
+   * shared by every entity inside it; null unless asked for (ParseLimits::body_facts).
+   */
+  std::shared_ptr<const StreamFacts> facts;
+
   bool is_multipart() const { return type.is_multipart() && !boundary.empty(); }
+};
+
+/**
+ * Sees the body of the outermost multipart as it is split, so that a reader can
+ * take a part's bytes without reading them again (the verifier hashes the signed
+ * part this way). Calls come in order of position.
+ */
+class SplitObserver {
+public:
+  virtual ~SplitObserver() = default;
+  /** The next bytes of the body; a jump forward means bytes were skipped unseen. */
+  virtual void bytes(std::uint64_t offset, std::string_view data) = 0;
+  /** No part will be said to begin or end before `offset` any more. */
+  virtual void settled(std::uint64_t offset) = 0;
+  /** Part `index` (from 0) begins at `offset` (after its delimiter line). */
+  virtual void part_begins(int index, std::uint64_t offset) = 0;
+  /** Part `index` ends at `offset` (before the line break of the next delimiter). */
+  virtual void part_ends(int index, std::uint64_t offset) = 0;
 };
 
 struct ParseLimits {
   int max_depth = 40;
   std::size_t max_parts = 10000;
+  /**
+   * Record StreamFacts while splitting, so that writers can tell which bodies are
+   * plain 7-bit without reading them again (the signer and the encryptor ask).
+   */
+  bool body_facts = false;
+  /** Told about the outermost multipart body as it is split (not owned; may be null). */
+  SplitObserver* observer = nullptr;
 };
 
 /** Parses the entity occupying range (headers, then body, recursively for multiparts). */

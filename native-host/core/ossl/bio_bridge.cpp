@@ -16,7 +16,10 @@ struct SourceState {
   std::uint64_t pos;
 };
 
-using PullFn = std::function<std::size_t(char*, std::size_t)>;
+struct PullState {
+  std::function<std::size_t(char*, std::size_t)> fn;
+  std::exception_ptr error;
+};
 
 struct SinkState {
   io::Sink* sink;
@@ -82,11 +85,12 @@ int source_destroy(BIO* bio) {
 }
 
 int pull_read(BIO* bio, char* out, size_t len, size_t* read) {
-  auto* fn = static_cast<PullFn*>(BIO_get_data(bio));
+  auto* st = static_cast<PullState*>(BIO_get_data(bio));
   std::size_t got = 0;
   try {
-    got = (*fn)(out, len);
+    got = st->fn(out, len);
   } catch (...) {
+    st->error = std::current_exception();
     return 0;
   }
   *read = got;
@@ -94,7 +98,7 @@ int pull_read(BIO* bio, char* out, size_t len, size_t* read) {
 }
 
 int pull_destroy(BIO* bio) {
-  delete static_cast<PullFn*>(BIO_get_data(bio));
+  delete static_cast<PullState*>(BIO_get_data(bio));
   BIO_set_data(bio, nullptr);
   return 1;
 }
@@ -180,7 +184,7 @@ BioPtr source_bio(const io::Source& src, io::Range range) {
 }
 
 BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn) {
-  auto* state = new PullFn(std::move(fn));
+  auto* state = new PullState{std::move(fn), nullptr};
   BioPtr bio(BIO_new(methods().pull));
   if (!bio) {
     delete state;
@@ -188,6 +192,11 @@ BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn) {
   }
   BIO_set_data(bio.get(), state);
   return bio;
+}
+
+void rethrow_pull_error(BIO* pull) {
+  const auto* st = pull != nullptr ? static_cast<PullState*>(BIO_get_data(pull)) : nullptr;
+  if (st != nullptr && st->error) std::rethrow_exception(st->error);
 }
 
 }  // namespace inkan::ossl

@@ -25,4 +25,7 @@ void free_chain_above(BIO* top, BIO* stop);
 /** A read-only BIO pulling bytes from a callback: fn(buffer, capacity) -> bytes (0 = end). */
 BioPtr pull_bio(std::function<std::size_t(char*, std::size_t)> fn);
 
+/** Rethrows the error a pull BIO's callback threw, if any (OpenSSL only sees "read failed"). */
+void rethrow_pull_error(BIO* pull);
+
 }  // namespace inkan::ossl

@@ -16,9 +16,8 @@ namespace {
 class Library {
 public:
   Library() {
-    // Loading any provider explicitly disables the implicit default one, so load both.
+    // Loading any provider explicitly disables the implicit default one: load it by name.
     m_default = OSSL_PROVIDER_load(nullptr, "default");
-    m_legacy = OSSL_PROVIDER_load(nullptr, "legacy");  // optional: absent on some systems
     ERR_clear_error();
   }
   ~Library() {
@@ -28,6 +27,15 @@ public:
   }
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
+
+  bool legacy() {
+    std::lock_guard<std::mutex> guard(m_lock);
+    if (m_legacy_tried) return true;
+    m_legacy_tried = true;
+    m_legacy = OSSL_PROVIDER_load(nullptr, "legacy");  // optional: absent on some systems
+    ERR_clear_error();
+    return false;
+  }
 
   const EVP_MD* digest(int nid) {
     std::lock_guard<std::mutex> guard(m_lock);
@@ -42,6 +50,7 @@ public:
 private:
   OSSL_PROVIDER* m_default = nullptr;
   OSSL_PROVIDER* m_legacy = nullptr;
+  bool m_legacy_tried = false;
   std::mutex m_lock;
   std::map<int, EVP_MD*> m_digests;
 };
@@ -54,6 +63,8 @@ Library& library() {
 }  // namespace
 
 void ensure_initialized() { (void)library(); }
+
+bool ensure_legacy() { return library().legacy(); }
 
 const EVP_MD* digest_by_nid(int nid) { return library().digest(nid); }
 

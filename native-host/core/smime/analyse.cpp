@@ -11,8 +11,11 @@
 #include "smime/structure.h"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 namespace inkan::smime {
 namespace {
@@ -96,12 +99,137 @@ void warn_display_names(Verdict& verdict, const mime::Headers& headers) {
   }
 }
 
+// Hashes the first part of a multipart/signed while the parser splits the message
+// (mime::SplitObserver), so that the signed part's bytes are read once: in canonical
+// form (CRLF), with SHA-256 and the digest the micalg parameter names. When anything
+// is out of the ordinary (a bare LF, which also needs the digest of the raw bytes;
+// bytes the parser skipped; a digest the signature uses but micalg did not name),
+// the verifier hashes the part as before.
+class SignedPartHasher final : public mime::SplitObserver {
+public:
+  SignedPartHasher(const io::Source& src, std::vector<int> nids) : m_src(src), m_nids(std::move(nids)), m_hasher(m_nids) {}
+
+  void bytes(std::uint64_t offset, std::string_view data) override {
+    if (m_state == State::broken || m_state == State::done) return;
+    if (!m_started) {
+      m_started = true;
+      m_seen = m_pending_off = offset;
+    }
+    if (offset != m_seen) return broken();  // bytes went by unseen
+    m_pending.append(data);
+    m_seen += data.size();
+    pump();
+  }
+  void settled(std::uint64_t offset) override {
+    m_settled = std::max(m_settled, offset);
+    pump();
+  }
+  void part_begins(int index, std::uint64_t offset) override {
+    if (index != 0 || m_state != State::waiting) return;
+    if (!m_started || offset < m_pending_off) return broken();
+    m_begin = m_hashed = offset;
+    m_state = State::hashing;
+    pump();
+  }
+  void part_ends(int index, std::uint64_t offset) override {
+    if (index != 0 || m_state != State::hashing) return;
+    m_end = offset;
+    m_end_known = true;
+    pump();
+    if (m_state != State::done) broken();
+  }
+
+  /** The digests of `range` of `src` for `nids`, if this hasher has exactly those. */
+  std::optional<cms::ContentDigests> digests(const io::Source& src, io::Range range, const std::vector<int>& nids) const {
+    if (m_state != State::done || &src != &m_src || range.begin != m_begin || range.end != m_end) return std::nullopt;
+    for (const int nid : nids) {
+      if (m_digests.find(nid) == m_digests.end()) return std::nullopt;
+    }
+    return m_digests;
+  }
+
+private:
+  enum class State { waiting, hashing, done, broken };
+
+  void broken() {
+    m_state = State::broken;
+    m_pending = std::string();
+  }
+
+  void pump() {
+    if (m_state == State::waiting) {  // nothing before `settled` can be in the part
+      drop_before(m_settled);
+      return;
+    }
+    if (m_state != State::hashing) return;
+    const std::uint64_t limit = m_end_known ? std::min(m_end, m_seen) : std::min(m_settled, m_seen);
+    if (limit > m_hashed) {
+      const std::string_view piece(m_pending.data() + (m_hashed - m_pending_off), static_cast<std::size_t>(limit - m_hashed));
+      m_hasher.update(m_lines.view(piece, m_scratch));
+      m_hashed = limit;
+      drop_before(m_hashed);
+    }
+    if (m_end_known && m_hashed == m_end) {
+      if (m_lines.changed()) return broken();  // the raw bytes' digest is wanted too: hash as before
+      m_digests = m_hasher.finish();
+      m_state = State::done;
+      m_pending = std::string();
+    }
+  }
+
+  void drop_before(std::uint64_t offset) {
+    if (offset <= m_pending_off) return;
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(offset - m_pending_off, m_pending.size()));
+    if (n < m_pending.size() && n < (1U << 16)) return;  // compact only now and then: moving bytes costs too
+    m_pending.erase(0, n);
+    m_pending_off += n;
+  }
+
+  const io::Source& m_src;
+  std::vector<int> m_nids;
+  cms::ContentHasher m_hasher;
+  mime::CrlfCanonicalizer m_lines;
+  std::string m_scratch;
+  std::string m_pending;  ///< bytes seen, not yet hashed or dropped, from m_pending_off
+  std::uint64_t m_pending_off = 0;
+  std::uint64_t m_seen = 0;
+  std::uint64_t m_settled = 0;
+  std::uint64_t m_begin = 0;
+  std::uint64_t m_end = 0;
+  std::uint64_t m_hashed = 0;
+  bool m_end_known = false;
+  bool m_started = false;
+  State m_state = State::waiting;
+  cms::ContentDigests m_digests;
+};
+
+// The digests a multipart/signed's micalg names (RFC 8551 §3.5.3.2), and SHA-256.
+std::vector<int> micalg_nids(const mime::ContentType& type) {
+  std::vector<int> nids{NID_sha256};
+  const std::string micalg = mime::to_lower(type.param("micalg"));
+  for (const auto& [name, nid] : {std::pair<const char*, int>{"sha-384", NID_sha384}, {"sha-512", NID_sha512},
+                                  {"sha-224", NID_sha224}, {"sha-1", NID_sha1}}) {
+    if (micalg.find(name) != std::string::npos) nids.push_back(nid);
+  }
+  return nids;
+}
+
 class Analyser {
 public:
   Analyser(const AnalyseOptions& options, Analysis& out) : m_options(options), m_out(out) {}
 
   void message(const io::Source& src) {
-    const mime::Entity root = mime::parse_message(src);
+    // A multipart/signed is hashed while it is split: its signed part is then read once.
+    mime::ParseLimits limits;
+    const mime::HeaderBlock head = mime::parse_header_block(src, {0, src.size()});
+    const mime::ContentType type = mime::content_type_of(head.headers);
+    const std::string protocol = mime::to_lower(type.param("protocol"));
+    if (type.is("multipart", "signed") &&
+        (protocol == "application/pkcs7-signature" || protocol == "application/x-pkcs7-signature")) {
+      m_tap = std::make_unique<SignedPartHasher>(src, micalg_nids(type));
+      limits.observer = m_tap.get();
+    }
+    const mime::Entity root = mime::parse_message(src, limits);
     m_headers = root.headers;
     m_have_headers = true;
     // Fields after a junk line are invisible here but may not be to the mail client
@@ -221,7 +349,7 @@ private:
         m_out.content = {&src, e.whole};
         return;
       }
-      const auto body = decoded_body_source(src, e);
+      const auto body = encrypted_body_source(src, e, layer.cms_type);
       auto plain = decrypt(*body);
       const io::Source& p = *plain;
       m_out.owned.push_back(std::move(plain));
@@ -325,15 +453,14 @@ private:
   }
 
   cms::ContentDigests detached_digests(const io::Source& src, io::Range range, const std::vector<int>& nids) {
+    if (m_tap) {
+      if (auto done = m_tap->digests(src, range, nids)) return std::move(*done);
+    }
     // The signed part is hashed in canonical form (CRLF); stored mail sometimes has bare LF.
     cms::ContentHasher canonical(nids);
     mime::CrlfCanonicalizer lines;
     std::string buf;
-    mime::for_each_chunk(src, range, [&](std::string_view chunk) {
-      buf.clear();
-      lines.update(chunk, buf);
-      canonical.update(buf);
-    });
+    mime::for_each_chunk(src, range, [&](std::string_view chunk) { canonical.update(lines.view(chunk, buf)); });
     cms::ContentDigests digests = canonical.finish();
     if (lines.changed()) {  // also accept the bytes exactly as stored
       cms::ContentHasher raw(nids);
@@ -375,6 +502,7 @@ private:
   bool m_have_headers = false;
   bool m_headers_ambiguous = false;
   ossl::CmsPtr m_cms;
+  std::unique_ptr<SignedPartHasher> m_tap;
 };
 
 }  // namespace
@@ -414,7 +542,7 @@ void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run)
   // Labelled S/MIME but without readable CMS: damage, not an unencrypted message.
   if (layer.kind == LayerKind::cms && layer.cms_type.empty()) throw Error(Errc::cms_malformed, layer.problem);
   if (layer.is_encryption()) {
-    run(*decoded_body_source(src, root));
+    run(*encrypted_body_source(src, root, layer.cms_type));
     return;
   }
   if (layer.is_signature()) {
@@ -434,7 +562,7 @@ void with_root_envelope(const io::Source& src, DecryptedMessage& out, Run&& run)
       const Layer next = classify(isrc, *inner);
       if (next.is_encryption()) {
         out.warnings.emplace_back("outer-signature-ignored");
-        run(*decoded_body_source(isrc, *inner));
+        run(*encrypted_body_source(isrc, *inner, next.cms_type));
         return;
       }
     }

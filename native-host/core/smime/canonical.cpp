@@ -3,10 +3,12 @@
 #include "smime/header_encoding.h"
 
 #include "error.h"
+#include "mime/byte_scan.h"
 #include "mime/codec.h"
 #include "mime/headers.h"
 #include "mime/line_reader.h"
 
+#include <optional>
 #include <type_traits>
 
 namespace inkan::smime {
@@ -20,6 +22,7 @@ struct BodyScan {
   bool bare_cr = false;  ///< a CR not followed by LF (7bit data has CR only in CRLF, RFC 2045 §2.7)
   bool bare_lf = false;
   bool valid_utf8 = true;
+  bool canonical_lines = false;  ///< known to have CRLF line ends only (the body can be copied as is)
 
   bool clean() const { return eight_bit == 0 && !nul && !long_line && !bare_cr; }
 };
@@ -100,6 +103,49 @@ BodyScan scan_encoded(const io::Source& src, io::Range range) {
   return s;
 }
 
+// Almost every body is plain 7-bit text or base64 with CRLF lines: a block-wise pass
+// settles those; the per-byte scans above only run when something needs a closer look.
+char byte_at(const io::Source& src, std::uint64_t pos) {
+  char c = 0;
+  return src.read_at(pos, {&c, 1}) == 1 ? c : '\0';
+}
+
+// What the parser saw of a body, when it can answer for exactly this range: the range
+// must start a line and must not end in a CR (see StreamFacts::ask).
+std::optional<mime::StreamFacts::Answer> known_facts(const io::Source& src, io::Range range,
+                                                     const mime::StreamFacts* facts) {
+  if (facts == nullptr || range.empty()) return std::nullopt;
+  if (byte_at(src, range.end - 1) == '\r') return std::nullopt;
+  if (range.begin > 0) {
+    const char before = byte_at(src, range.begin - 1);
+    const bool line_start = before == '\n' || (before == '\r' && byte_at(src, range.begin) != '\n');
+    if (!line_start) return std::nullopt;
+  }
+  return facts->ask(range.begin, range.end);
+}
+
+BodyScan scan_body(const io::Source& src, io::Range range, bool encoded, const mime::StreamFacts* facts) {
+  bool plain = false;
+  bool bare_lf = false;
+  // Facts may err on the safe side (marks close together merge): a plain range is plain,
+  // but "bare LF somewhere" must be exact (it decides how a binary part is sent): look then.
+  if (const auto known = known_facts(src, range, facts); known && (!known->plain || !known->bare_lf)) {
+    plain = known->plain;
+    bare_lf = known->bare_lf;
+  } else {
+    mime::QuickScanner quick;
+    mime::for_each_chunk(src, range, [&](std::string_view chunk) { quick.update(chunk); });
+    plain = quick.plain();
+    bare_lf = quick.bare_lf();
+  }
+  if (!plain) return encoded ? scan_encoded(src, range) : scan(src, range);
+  BodyScan s;
+  s.bytes = range.size();
+  s.bare_lf = !encoded && bare_lf;  // the encoded scan does not look for bare LF
+  s.canonical_lines = !bare_lf;
+  return s;
+}
+
 enum class Rewrite { keep, relabel_7bit, quoted_printable, base64_text, base64_binary, reencode_qp, reencode_base64 };
 
 Rewrite decide(const mime::Entity& e, const BodyScan& s) {
@@ -129,7 +175,12 @@ void Canonicalizer::flush() {
   m_buf.clear();
 }
 
-void Canonicalizer::emit_canonical(io::Range range) {
+void Canonicalizer::emit_canonical(io::Range range, bool already_canonical) {
+  if (already_canonical) {  // straight from the source to the sink, without a copy in between
+    flush();
+    mime::for_each_chunk(m_src, range, [&](std::string_view chunk) { m_out.write(chunk); });
+    return;
+  }
   mime::CrlfCanonicalizer c;
   mime::for_each_chunk(m_src, range, [&](std::string_view chunk) {
     c.update(chunk, m_buf);
@@ -169,7 +220,7 @@ void Canonicalizer::write_entity(const mime::Entity& e) {
 
 void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
   const bool encoded = e.transfer_encoding == "base64" || e.transfer_encoding == "quoted-printable";
-  const BodyScan s = encoded ? scan_encoded(m_src, e.body) : scan(m_src, e.body);
+  const BodyScan s = scan_body(m_src, e.body, encoded, e.facts.get());
   if (e.type.type == "message" && !s.clean() && !encoded) {
     // RFC 2046 forbids encoding message/* bodies: make the enclosed message 7-bit instead.
     if (++m_depth > kMaxDepth) throw Error(Errc::mime_too_deep);
@@ -186,14 +237,14 @@ void Canonicalizer::write_leaf(const mime::Entity& e, bool content_only) {
                           : how == Rewrite::quoted_printable                                                   ? "quoted-printable"
                                                                                                                : "base64";
   write_headers(e, content_only, cte, add_type);
-  write_body(e, static_cast<int>(how));
+  write_body(e, static_cast<int>(how), s.canonical_lines);
 }
 
-void Canonicalizer::write_body(const mime::Entity& e, int rewrite) {
+void Canonicalizer::write_body(const mime::Entity& e, int rewrite, bool canonical_lines) {
   switch (static_cast<Rewrite>(rewrite)) {
     case Rewrite::keep:
     case Rewrite::relabel_7bit:
-      emit_canonical(e.body);
+      emit_canonical(e.body, canonical_lines);
       return;
     case Rewrite::quoted_printable:
       transcode(e.body, Passthrough{}, mime::QpEncoder{});

@@ -28,14 +28,14 @@ public:
 private:
   void write_headers(const mime::Entity& e, bool content_only, const std::string& new_cte, bool add_default_type);
   void write_leaf(const mime::Entity& e, bool content_only);
-  void write_body(const mime::Entity& e, int rewrite);
+  void write_body(const mime::Entity& e, int rewrite, bool canonical_lines);
   void write_multipart_body(const mime::Entity& e);
   /** Streams a body through a first stage (a decoder, line ends, or nothing) into an encoder. */
   struct Passthrough {};
   template <class Stage, class Encoder>
   void transcode(io::Range body, Stage stage, Encoder enc);
   void emit(std::string_view bytes);
-  void emit_canonical(io::Range range);
+  void emit_canonical(io::Range range, bool already_canonical = false);
 
   const io::Source& m_src;
   io::Sink& m_out;

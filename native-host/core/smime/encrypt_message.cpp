@@ -25,7 +25,9 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
     if (!listed) recipients.push_back(cms::Recipient{ossl::up_ref(options.self.get()), {}, true});
   }
 
-  const mime::Entity root = mime::parse_message(src);
+  mime::ParseLimits limits;
+  limits.body_facts = true;  // the canonical form needs to know which bodies are plain: learn it while splitting
+  const mime::Entity root = mime::parse_message(src, limits);
   if (options.sign_with != nullptr) check_sender(root, *options.sign_with);
   EncryptResult result;
   result.plan = cms::plan_encryption(recipients, options.cipher);

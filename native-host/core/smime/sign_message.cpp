@@ -73,7 +73,9 @@ void write_signed_entity(const io::Source& src, const mime::Entity& root, const 
 ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
                            io::Sink& out) {
   cms::check_signing_credentials(creds, options.now);
-  const mime::Entity root = mime::parse_message(src);
+  mime::ParseLimits limits;
+  limits.body_facts = true;  // the canonical form needs to know which bodies are plain: learn it while splitting
+  const mime::Entity root = mime::parse_message(src, limits);
   check_sender(root, creds);
   OuterHeaders outer = outer_headers(root, options.now);
   out.write(outer.text);

@@ -4,6 +4,7 @@
 #include "cms/verify.h"
 #include "error.h"
 #include "io/sink.h"
+#include "mime/body_source.h"
 #include "mime/codec.h"
 #include "mime/line_reader.h"
 #include "ossl/error_queue.h"
@@ -136,6 +137,14 @@ std::unique_ptr<io::Source> decoded_body_source(const io::Source& src, const mim
     mime::for_each_chunk(src, e.body, [&](std::string_view chunk) { spool.write(chunk); });
   }
   return spool.to_source();
+}
+
+std::unique_ptr<io::Source> encrypted_body_source(const io::Source& src, const mime::Entity& e,
+                                                  const std::string& cms_type) {
+  if (cms_type == "enveloped-data" && e.transfer_encoding == "base64") {
+    return std::make_unique<mime::Base64BodySource>(src, e.body);
+  }
+  return decoded_body_source(src, e);
 }
 
 RawCms raw_cms_kind(const io::Source& src) {

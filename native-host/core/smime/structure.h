@@ -49,6 +49,15 @@ std::string decoded_body(const io::Source& src, const mime::Entity& e, std::uint
 /** The body of an entity with its transfer encoding removed, in a private temporary file. */
 std::unique_ptr<io::Source> decoded_body_source(const io::Source& src, const mime::Entity& e);
 
+/**
+ * The decoded body of an encrypted entity of the given CMS type, for decryption:
+ * base64 EnvelopedData is decoded as the decryption reads it (its ciphertext
+ * comes last and is read once, front to back: nothing is spooled); anything
+ * else (AuthEnvelopedData, whose tag follows the ciphertext) as decoded_body_source.
+ */
+std::unique_ptr<io::Source> encrypted_body_source(const io::Source& src, const mime::Entity& e,
+                                                  const std::string& cms_type);
+
 enum class RawCms { none, der, pem };
 
 /** Whether the input is a bare CMS object rather than a MIME message. */

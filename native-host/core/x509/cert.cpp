@@ -175,6 +175,39 @@ std::vector<ossl::X509Ptr> load_certificates(const std::string& path) {
   return certs;
 }
 
+std::vector<std::string> certificate_ders(std::string_view bytes) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t begin = bytes.find("-----BEGIN ", pos);
+    if (begin == std::string_view::npos) break;
+    const std::size_t label_end = bytes.find("-----", begin + 11);
+    if (label_end == std::string_view::npos) break;
+    const std::string_view label = bytes.substr(begin + 11, label_end - begin - 11);
+    const std::string end_marker = "-----END " + std::string(label) + "-----";
+    const std::size_t end = bytes.find(end_marker, label_end + 5);
+    if (end == std::string_view::npos) break;
+    if (label == "CERTIFICATE" || label == "X509 CERTIFICATE") {  // what PEM_read_bio_X509 reads
+      out.push_back(mime::base64_decode(bytes.substr(label_end + 5, end - label_end - 5)));
+    }
+    pos = end + end_marker.size();
+  }
+  if (!out.empty()) return out;
+  for (const auto& cert : parse_certificates(bytes)) {
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(cert.get(), &der);
+    if (len > 0) out.emplace_back(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+    OPENSSL_free(der);
+  }
+  return out;
+}
+
+std::vector<std::string> load_certificate_ders(const std::string& path) {
+  auto ders = certificate_ders(io::read_file(path));
+  if (ders.empty()) throw Error(Errc::cert_load_failed, path);
+  return ders;
+}
+
 std::vector<ossl::X509CrlPtr> parse_crls(std::string_view bytes) {
   ossl::ClearErrorsOnExit clear;
   std::vector<ossl::X509CrlPtr> out;

@@ -47,6 +47,15 @@ std::vector<ossl::X509Ptr> parse_certificates(std::string_view bytes);
 /** Loads certificates from a file (any of the formats above); throws CERT_LOAD_FAILED. */
 std::vector<ossl::X509Ptr> load_certificates(const std::string& path);
 
+/**
+ * The DER of every certificate in the bytes, without decoding them (PEM blocks are
+ * only base64-decoded); other formats (DER, PKCS#7 bundles) are decoded to find them.
+ */
+std::vector<std::string> certificate_ders(std::string_view bytes);
+
+/** certificate_ders of a file; throws CERT_LOAD_FAILED if it holds none. */
+std::vector<std::string> load_certificate_ders(const std::string& path);
+
 /** CRLs from PEM or DER. */
 std::vector<ossl::X509CrlPtr> load_crls(const std::string& path);
 

@@ -33,9 +33,26 @@ struct ChainCheck {
   bool has(int error) const;
 };
 
+/**
+ * The trust anchors. Chains find their anchor through an index by subject name
+ * (an X509_LOOKUP), so adding anchors costs linear time and a verification
+ * looks at the anchors named by its chain only. Anchors given as DER are not
+ * even decoded until a chain names them: loading a thousand costs a thousand
+ * subject names, not a thousand certificates.
+ */
 class TrustStore {
 public:
+  TrustStore();
+  ~TrustStore();
+  TrustStore(TrustStore&&) noexcept;
+  TrustStore& operator=(TrustStore&&) noexcept;
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+
+  /** Adds an anchor; the same certificate twice keeps the stricter distrust-after date. */
   void add_anchor(ossl::X509Ptr cert, AnchorPolicy policy = {});
+  /** The same by DER; only its subject is read now. Throws CERT_LOAD_FAILED if that fails. */
+  void add_anchor_der(std::string der, AnchorPolicy policy = {});
   /** A certificate no path may contain, as anchor, intermediate or leaf (NSS: CKT_NSS_NOT_TRUSTED). */
   void add_distrusted(ossl::X509Ptr cert);
   /**
@@ -47,8 +64,10 @@ public:
   /** The same by SHA-256 fingerprint (lower-case hex), for a user's distrust entry kept without its certificate. */
   void add_distrusted_fingerprint(std::string sha256_hex);
   void add_crl(ossl::X509CrlPtr crl);
-  bool empty() const { return m_anchors.empty(); }
-  const std::vector<ossl::X509Ptr>& anchors() const { return m_anchors; }
+  bool empty() const;
+  std::size_t size() const;
+  /** Every anchor, decoded (those that fail to decode are left out). */
+  std::vector<ossl::X509Ptr> anchors() const;
   const std::vector<ossl::X509Ptr>& distrusted() const { return m_distrusted; }
   /** The policy of an anchor (nullptr if cert is not one). */
   const AnchorPolicy* policy_of(X509* cert) const;
@@ -67,16 +86,18 @@ public:
   ChainCheck check(X509* leaf, const std::vector<X509*>& untrusted, const std::vector<X509_CRL*>& crls,
                    std::int64_t at, int purpose, bool allow_sha1 = false) const;
 
+  struct Index;  ///< anchors by subject name hash (stable address: the lookup points at it)
+
 private:
+  void add(std::string der, ossl::X509Ptr cert, unsigned long name_hash, AnchorPolicy policy);
   void check_policies(X509* leaf, ChainCheck& result) const;
 
-  std::vector<ossl::X509Ptr> m_anchors;
-  std::vector<AnchorPolicy> m_policies;  // one per anchor, same index
+  std::unique_ptr<Index> m_index;
   std::vector<ossl::X509Ptr> m_distrusted;
   std::vector<std::pair<std::string, std::string>> m_distrusted_serials;  // issuer DER, serial DER
   std::vector<std::string> m_distrusted_fingerprints;                     // SHA-256, lower-case hex
   std::vector<ossl::X509CrlPtr> m_crls;
-  ossl::X509StorePtr m_store{X509_STORE_new()};  // safe for concurrent verifications once filled
+  ossl::X509StorePtr m_store;  // safe for concurrent verifications: the index locks itself
 };
 
 /** A short stable name for an X509_V_ERR_* value, e.g. "certificate-expired". */

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
 #include <string>
 
 namespace {
@@ -116,6 +118,87 @@ TEST(Base64, RoundTripEveryLengthUpTo300) {
     ASSERT_EQ(base64_decode(base64_encode(data)), data) << n;
     ASSERT_EQ(inkan::test::ref_base64_decode(base64_encode(data)), data) << n;
     ASSERT_EQ(base64_decode(inkan::test::ref_base64(data)), data) << n;
+  }
+}
+
+// RFC 2045 §6.8 leniency, spelled out: characters outside the alphabet are skipped and
+// the first '=' ends the data (a dangling partial quantum yields its whole bytes).
+std::string lenient_reference(std::string_view text) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char c : text) {
+    if (c == '=') break;
+    const auto v = alphabet.find(c);
+    if (v == std::string::npos) continue;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+TEST(Base64Decoder, AnyByteAtAnyPositionOfABlockIsHandledLikeTheReference) {
+  // The decoder takes 16 characters at a time when it can: every byte value, put at every
+  // position of such a block, must fall back to the lenient rules exactly.
+  const std::string valid = inkan::test::ref_base64(inkan::test::random_bytes(48, 5));  // 64 characters
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t pos = 0; pos < 40; ++pos) {
+      std::string text = valid;
+      text[pos] = static_cast<char>(c);
+      ASSERT_EQ(base64_decode(text), lenient_reference(text)) << "byte " << c << " at " << pos;
+    }
+  }
+}
+
+TEST(Base64Decoder, AnyByteAnywhereInStandardLinesIsHandledLikeTheReference) {
+  // Whole 76-character CRLF lines are decoded a line at a time: break them everywhere.
+  const std::string lines = base64_encode(inkan::test::random_bytes(57 * 4 + 20, 9));
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t pos = 0; pos < 160; ++pos) {
+      std::string text = lines;
+      text[pos] = static_cast<char>(c);
+      ASSERT_EQ(base64_decode(text), lenient_reference(text)) << "byte " << c << " at " << pos;
+    }
+  }
+}
+
+TEST(Base64Decoder, RandomJunkAndLineLengthsLikeTheReference) {
+  std::mt19937 rng(2045);
+  for (int round = 0; round < 400; ++round) {
+    const std::string data = inkan::test::random_bytes(std::uniform_int_distribution<std::size_t>(0, 3000)(rng),
+                                                       static_cast<unsigned>(round));
+    const std::string plain = inkan::test::ref_base64(data);
+    // Lines of any length, CRLF or LF, sometimes junk or spaces in between.
+    std::string text;
+    const std::size_t width = std::uniform_int_distribution<std::size_t>(1, 120)(rng);
+    for (std::size_t i = 0; i < plain.size(); ++i) {
+      text.push_back(plain[i]);
+      if ((i + 1) % width == 0) text += round % 2 == 0 ? "\r\n" : "\n";
+      if (std::uniform_int_distribution<int>(0, 200)(rng) == 0) text.push_back(" \t*!\x80"[round % 5]);
+    }
+    ASSERT_EQ(base64_decode(text), lenient_reference(text)) << round;
+    ASSERT_EQ(base64_decode(text), data) << round;
+    Base64Decoder dec;
+    std::string out;
+    for (auto piece : inkan::test::random_pieces(text, 200, static_cast<unsigned>(round))) dec.update(piece, out);
+    ASSERT_TRUE(dec.finish(out)) << round;
+    ASSERT_EQ(out, data) << round;
+  }
+}
+
+TEST(Base64Encoder, LargeInputsMatchTheReferenceLineByLine) {
+  for (std::size_t n : {57u * 1000u, 57u * 1000u + 1u, 100000u, 1234567u}) {
+    const std::string data = inkan::test::random_bytes(n, static_cast<unsigned>(n));
+    const std::string enc = base64_encode(data);
+    const std::string plain = inkan::test::ref_base64(data);
+    std::string expected;
+    for (std::size_t i = 0; i < plain.size(); i += 76) expected += plain.substr(i, 76) + "\r\n";
+    ASSERT_EQ(enc, expected) << n;
   }
 }
 

@@ -8,11 +8,13 @@
 #include "support/files.h"
 #include "support/pki.h"
 #include "support/process.h"
+#include "support/reference_codecs.h"
 #include "support/smime_fixtures.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -212,6 +214,72 @@ TEST_F(Decrypt, GatewaySignatureAroundTheEnvelopeIsIgnored) {
   EXPECT_EQ(plaintext_of(d), m_plain);
   ASSERT_EQ(d.warnings.size(), 1u);
   EXPECT_EQ(d.warnings[0], "outer-signature-ignored");
+}
+
+// EnvelopedData in base64 is decoded while it is decrypted, in one pass: large messages,
+// BER and DER, odd line lengths, and every way of being cut short.
+class LargeDecrypt : public Decrypt {
+protected:
+  std::string m_big = "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                      inkan::test::base64_lines(std::string(3 << 20, '\x5a')) ;
+
+  std::string encrypt(bool stream) const {
+    const std::string in = m_dir.put("big.txt", m_big);
+    const std::string out = m_dir.file(stream ? "big.ber" : "big.der").string();
+    std::vector<std::string> args{"cms", "-encrypt", "-binary", "-in", in, "-outform", "DER", "-out", out, "-aes-256-cbc"};
+    if (stream) args.emplace_back("-stream");
+    args.push_back(inkan::test::pki("bob.pem"));
+    inkan::test::openssl_ok(args);
+    return inkan::test::read_file(out);
+  }
+
+  std::string decrypt_into(const std::string& msg) const {
+    const auto bob = inkan::test::credentials("bob");
+    const inkan::io::MemorySource src(msg);
+    std::string out;
+    inkan::io::StringSink sink(out);
+    const auto d = inkan::smime::decrypt_message_into(src, {&bob}, sink);
+    EXPECT_EQ(d.content_cipher, "aes-256-cbc");
+    return out;
+  }
+};
+
+TEST_F(LargeDecrypt, BerAndDerEnvelopesOfMegabytesDecrypt) {
+  for (const bool stream : {true, false}) {
+    EXPECT_EQ(decrypt_into(message(encrypt(stream))), m_big) << (stream ? "BER" : "DER");
+  }
+}
+
+TEST_F(LargeDecrypt, AnyLineLengthOfTheBase64Decrypts) {
+  const std::string der = encrypt(true);
+  std::string flat = inkan::test::ref_base64(der);
+  std::string odd;
+  for (std::size_t i = 0; i < flat.size(); i += 61) odd += flat.substr(i, 61) + (i % 2 == 0 ? "\n" : " \r\n");
+  const std::string msg = "From: alice@example.org\r\nMIME-Version: 1.0\r\n"
+                          "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\n" + odd;
+  EXPECT_EQ(decrypt_into(msg), m_big);
+}
+
+TEST_F(LargeDecrypt, CutAnywhereIsMalformed) {
+  for (const bool stream : {true, false}) {
+    const std::string der = encrypt(stream);
+    for (const std::size_t keep : {der.size() - 1, der.size() - 2, der.size() - 5, der.size() / 2, std::size_t{2000}}) {
+      const auto bob = inkan::test::credentials("bob");
+      EXPECT_EQ(decrypt_error(message(der.substr(0, keep)), {&bob}), Errc::cms_malformed)
+          << (stream ? "BER" : "DER") << " cut to " << keep << " of " << der.size();
+    }
+  }
+}
+
+TEST_F(LargeDecrypt, JunkAfterTheEnvelopeIsMalformed) {
+  const auto bob = inkan::test::credentials("bob");
+  std::string der = encrypt(true);
+  // openssl's BER ends in five end-of-contents (content, EncryptedContentInfo, EnvelopedData, [0],
+  // ContentInfo): a stray field between the second and the third belongs nowhere.
+  ASSERT_EQ(der.substr(der.size() - 10), std::string(10, '\0'));
+  der.insert(der.size() - 6, std::string("\x04\x01X", 3));
+  EXPECT_EQ(decrypt_error(message(der), {&bob}), Errc::cms_malformed);
 }
 
 TEST_F(Decrypt, StreamingIntoASinkGivesTheSamePlaintext) {

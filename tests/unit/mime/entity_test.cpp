@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -288,6 +290,198 @@ TEST(Leaf, EmptyInputIsAnEmptyTextEntity) {
   EXPECT_TRUE(p.root.headers.empty());
   EXPECT_TRUE(p.root.body.empty());
   EXPECT_EQ(p.root.type.mime_type(), "text/plain");
+}
+
+// ---- Splitting against a reference -------------------------------------------------
+//
+// The parser searches only for lines starting with "--" and reuses what the outer split
+// found for the splits nested in it. The reference below cuts the body into every line
+// the slow and obvious way (a line ends at CRLF, LF or a bare CR, as Thunderbird splits
+// them) and applies RFC 2046 §5.1.1 to each: both must give the same ranges.
+namespace reference {
+
+struct Line {
+  std::size_t begin, content_end, end;
+};
+
+std::vector<Line> lines(const std::string& s, Range r) {
+  std::vector<Line> out;
+  std::size_t i = r.begin;
+  while (i < r.end) {
+    std::size_t j = i;
+    while (j < r.end && s[j] != '\r' && s[j] != '\n') ++j;
+    std::size_t end = j;
+    if (j < r.end) end = (s[j] == '\r' && j + 1 < r.end && s[j + 1] == '\n') ? j + 2 : j + 1;
+    out.push_back({i, j, end});
+    i = end;
+  }
+  return out;
+}
+
+struct Split {
+  Range preamble, epilogue;
+  std::vector<Range> parts;
+  bool closed = false;
+};
+
+Split split(const std::string& s, Range body, const std::string& boundary) {
+  Split out;
+  bool seen = false;
+  std::size_t part_begin = 0;
+  std::size_t prev_break = 0;
+  for (const Line& l : lines(s, body)) {
+    const std::string content = s.substr(l.begin, l.content_end - l.begin);
+    const std::string d = "--" + boundary;
+    bool close = false, delimiter = false;
+    if (content.compare(0, d.size(), d) == 0) {
+      std::string rest = content.substr(d.size());
+      if (rest.compare(0, 2, "--") == 0) {
+        close = true;
+        rest = rest.substr(2);
+      }
+      delimiter = rest.find_first_not_of(" \t") == std::string::npos;
+    }
+    if (delimiter) {
+      const std::size_t before = l.begin >= prev_break ? l.begin - prev_break : l.begin;
+      if (!seen) out.preamble = {body.begin, std::max<std::size_t>(body.begin, before)};
+      else out.parts.push_back({part_begin, std::max(part_begin, before)});
+      seen = true;
+      if (close) {
+        out.closed = true;
+        out.epilogue = {l.end, body.end};
+        return out;
+      }
+      part_begin = l.end;
+    }
+    prev_break = l.end - l.content_end;
+  }
+  if (seen) out.parts.push_back({part_begin, body.end});
+  else out.preamble = body;
+  return out;
+}
+
+}  // namespace reference
+
+void expect_like_reference(const std::string& text, const inkan::mime::Entity& e, const std::string& where) {
+  if (!e.is_multipart()) return;
+  const reference::Split want = reference::split(text, e.body, e.boundary);
+  ASSERT_EQ(e.children.size(), want.parts.size()) << where;
+  EXPECT_EQ(e.closed, want.closed) << where;
+  EXPECT_EQ(e.preamble.begin, want.preamble.begin) << where;
+  EXPECT_EQ(e.preamble.end, want.preamble.end) << where;
+  if (want.closed) {
+    EXPECT_EQ(e.epilogue.begin, want.epilogue.begin) << where;
+    EXPECT_EQ(e.epilogue.end, want.epilogue.end) << where;
+  }
+  for (std::size_t i = 0; i < want.parts.size(); ++i) {
+    EXPECT_EQ(e.children[i].whole.begin, want.parts[i].begin) << where << " part " << i;
+    EXPECT_EQ(e.children[i].whole.end, want.parts[i].end) << where << " part " << i;
+    expect_like_reference(text, e.children[i], where + "." + std::to_string(i + 1));
+  }
+}
+
+// Bodies made of the pieces that matter to splitting: delimiters of two nesting levels,
+// nested headers, dashes, every kind of line break, padding and filler.
+std::string random_body(std::mt19937& rng, std::size_t pieces) {
+  static const char* const kPieces[] = {
+      "--o", "--o--", "--i", "--i--", "\r\n", "\n", "\r", "-", "--", "x", " ", "\t", "text ",
+      "\r\n--o\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n", "\r\n--i\r\n\r\n", "\r\n--o--\r\n",
+      "\n--o\nContent-Type: multipart/alternative; boundary=\"i\"\n\n"};
+  std::string s;
+  for (std::size_t k = 0; k < pieces; ++k) {
+    s += kPieces[std::uniform_int_distribution<std::size_t>(0, std::size(kPieces) - 1)(rng)];
+  }
+  return s;
+}
+
+TEST(MultipartReference, RandomBodiesSplitLikeTheLineByLineReference) {
+  std::mt19937 rng(2046);
+  for (int round = 0; round < 3000; ++round) {
+    const std::string text = "Content-Type: multipart/mixed; boundary=o\r\n\r\n" + random_body(rng, 40);
+    const Parsed p(text);
+    expect_like_reference(p.text, p.root, "round " + std::to_string(round));
+    if (HasFailure()) return;
+  }
+}
+
+// The observer of the outermost split gets every byte once and in order, the parts where
+// the parser puts them, and no "settled" promise that a later boundary breaks.
+class Recorder final : public inkan::mime::SplitObserver {
+public:
+  void bytes(std::uint64_t offset, std::string_view data) override {
+    if (offset != seen) jumps = true;
+    seen = offset + data.size();
+    text.append(data);
+  }
+  void settled(std::uint64_t offset) override {
+    if (offset < settled_at) backwards = true;
+    settled_at = offset;
+  }
+  void part_begins(int index, std::uint64_t offset) override { event(index, offset, begins); }
+  void part_ends(int index, std::uint64_t offset) override { event(index, offset, ends); }
+
+  std::string text;
+  std::uint64_t seen = 0;
+  std::uint64_t settled_at = 0;
+  bool jumps = false;
+  bool backwards = false;
+  bool broken_promise = false;
+  std::vector<std::uint64_t> begins, ends;
+
+private:
+  void event(int index, std::uint64_t offset, std::vector<std::uint64_t>& list) {
+    if (offset < settled_at) broken_promise = true;
+    if (static_cast<std::size_t>(index) != list.size()) broken_promise = true;
+    list.push_back(offset);
+  }
+};
+
+TEST(MultipartReference, TheObserverSeesBytesAndPartsAsTheParserDoes) {
+  std::mt19937 rng(6000);
+  for (int round = 0; round < 300; ++round) {
+    std::string body;
+    for (int k = 0; k < 6; ++k) {
+      body += random_body(rng, 10);
+      body += std::string(std::uniform_int_distribution<std::size_t>(1, 40000)(rng), 'A');
+    }
+    const std::string head = "Content-Type: multipart/mixed; boundary=o\r\n\r\n";
+    const std::string text = head + body;
+    Recorder rec;
+    inkan::mime::ParseLimits limits;
+    limits.observer = &rec;
+    const inkan::io::ViewSource src(text);
+    const auto root = inkan::mime::parse_message(src, limits);
+    ASSERT_FALSE(rec.backwards) << round;
+    ASSERT_FALSE(rec.broken_promise) << round;
+    ASSERT_EQ(rec.begins.size(), root.children.size()) << round;
+    ASSERT_EQ(rec.ends.size(), root.children.size()) << round;
+    for (std::size_t i = 0; i < root.children.size(); ++i) {
+      EXPECT_EQ(rec.begins[i], root.children[i].whole.begin) << round;
+      EXPECT_EQ(rec.ends[i], root.children[i].whole.end) << round;
+    }
+    if (!rec.jumps && !root.children.empty()) {  // a jump happens only past a delimiter-like line longer than a window
+      ASSERT_GE(rec.seen, root.children.back().whole.end) << round;
+      EXPECT_EQ(rec.text.substr(0, root.children.back().whole.end - head.size()),
+                text.substr(head.size(), root.children.back().whole.end - head.size()))
+          << round;
+    }
+  }
+}
+
+TEST(MultipartReference, DelimitersAcrossReadWindowsAndNestedParts) {
+  // Long filler lines put pieces on both sides of the 64 KiB read windows.
+  std::mt19937 rng(8551);
+  for (int round = 0; round < 40; ++round) {
+    std::string body;
+    for (int k = 0; k < 12; ++k) {
+      body += random_body(rng, 12);
+      body += std::string(std::uniform_int_distribution<std::size_t>(1, 30000)(rng), 'A');
+      body += random_body(rng, 12);
+    }
+    const Parsed p("Content-Type: multipart/mixed; boundary=o\r\n\r\n" + body);
+    expect_like_reference(p.text, p.root, "round " + std::to_string(round));
+    if (HasFailure()) return;
+  }
 }
 
 }  // namespace

@@ -111,6 +111,41 @@ TEST_F(VerifyTest, OpaqueContentChangedIsBad) {
   EXPECT_TRUE(has(r.verdict().reasons, "digest-mismatch")) << dump(r.verdict());
 }
 
+// Large signed parts are hashed while the message is split (in 64 KiB windows): a change
+// anywhere, also across window edges and in the last bytes before the delimiter, is seen.
+TEST_F(VerifyTest, LargeSignedPartsAreJudgedByEveryByte) {
+  std::string body;
+  while (body.size() < 700000) body += "Line of a large signed body, with CRLF line ends, to be hashed.\r\n";
+  const std::string entity = inkan::test::text_entity(body);
+  for (const std::string& micalg_digest : {std::string("-sha256"), std::string("-sha512")}) {
+    const std::string der =
+        inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity, {"-md", micalg_digest.substr(1)});
+    std::string message = inkan::test::multipart_signed(outer("alice@example.org", m_now), entity, der);
+    if (micalg_digest == "-sha512") {  // the helper writes micalg=sha-256: name the one used
+      message.replace(message.find("micalg=sha-256"), 14, "micalg=sha-512");
+    }
+    EXPECT_EQ(analyse(message).verdict().status, Status::good) << micalg_digest;
+    const std::size_t start = message.find("Line of a large");
+    const std::size_t last = message.find("\r\n--=-=signed-boundary=-=", start) - 1;
+    for (const std::size_t at : {start, start + 65535, start + 65536, start + 400001, last}) {
+      std::string changed = message;
+      changed[at] = changed[at] == 'x' ? 'y' : 'x';
+      const auto r = analyse(changed);
+      EXPECT_EQ(r.verdict().status, Status::bad) << micalg_digest << " byte " << at;
+      EXPECT_TRUE(has(r.verdict().reasons, "digest-mismatch")) << dump(r.verdict());
+    }
+  }
+}
+
+TEST_F(VerifyTest, MicalgNamingAnotherDigestThanTheSignatureStillVerifies) {
+  // The signed part is hashed on the way with what micalg names; a signature using another
+  // digest is hashed afterwards, and judged the same.
+  const std::string entity = inkan::test::text_entity(std::string(200000, 'z') + "\r\n");
+  const std::string der = inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity, {"-md", "sha384"});
+  const std::string message = inkan::test::multipart_signed(outer("alice@example.org", m_now), entity, der);
+  EXPECT_EQ(analyse(message).verdict().status, Status::good);
+}
+
 TEST_F(VerifyTest, StoredCopyWithBareLfStillVerifies) {
   // Mail stores often rewrite CRLF to LF; the signed part is hashed in canonical form.
   std::string message = signed_by("alice", "alice@example.org");
