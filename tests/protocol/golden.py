@@ -92,7 +92,7 @@ class Case:
             rid, _, path = arg.partition(":")
             v = self.replies[json.loads(rid)]
             for k in path.split("."):
-                v = v[k]
+                v = v[int(k)] if isinstance(v, list) else v[k]
             return v
         return value
 
@@ -147,6 +147,11 @@ def check_output(case, check, reply, parts, n):
         r = subprocess.run(["openssl", *args], capture_output=True)
         if r.returncode != 0:
             return f"openssl {' '.join(args)}: {r.stderr.decode(errors='replace')[:500]}"
+    for args in check.get("run", []):
+        args = [a.replace("{out}", out_path).replace("{tmp}", case.tmp) for a in case.substitute(args)]
+        r = subprocess.run(args, capture_output=True)
+        if r.returncode != 0:
+            return f"{' '.join(args)}: {(r.stderr + r.stdout).decode(errors='replace')[:500]}"
     return None
 
 
