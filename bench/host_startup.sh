@@ -9,8 +9,9 @@
 #   verify, store trust   the signed message judged by Mozilla's roots + the user's anchors
 #                         (loads NSS's builtins module: the first verify of a session)
 # and openssl cms -sign on the same file with the same unencrypted PEM key.
-# Figures: instructions retired (valgrind --tool=callgrind; stable on a shared machine)
-# and the median wall time (hyperfine; noisy when the machine is busy).
+# Figures: instructions retired (valgrind --tool=callgrind; stable on a shared machine),
+# the median wall time and the mean CPU time, user + system (hyperfine; wall time is
+# noisy when the machine is busy, CPU time less so).
 # usage: bench/host_startup.sh [BUILD_DIR]      RUNS=30
 # Needs valgrind, hyperfine, openssl, python3; a release build:
 #   cmake --preset release && cmake --build --preset release --target inkan-host
@@ -51,18 +52,19 @@ instructions() {  # CMD...: instructions retired by the whole process
   valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$@" >/dev/null 2>"$work/vg.err" || true
   awk '/^(summary|totals):/ { print $2; exit }' "$work/cg.out"
 }
-wall() {  # NAME COMMAND: median ms
-  hyperfine --runs "$runs" --warmup 3 --export-json "$work/h.json" "$2" >/dev/null 2>&1
-  python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/h.json"
+times() {  # COMMAND: "median_wall_ms cpu_ms"
+  hyperfine --runs "$runs" --warmup 3 --export-json "$work/h.json" "$1" >/dev/null 2>&1
+  python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]
+print("%10.1f %10.1f" % (r["median"] * 1000, (r["user"] + r["system"]) * 1000))' "$work/h.json"
 }
 
-printf '%-24s %14s %10s\n' case instructions wall_ms
+printf '%-24s %14s %10s %10s\n' case instructions wall_ms cpu_ms
 for r in hello sign_store sign_key verify_store; do
   ir=$(instructions "$host" --single <"$work/$r.json")
-  printf '%-24s %14s %10s\n' "inkan-host $r" "$ir" "$(wall "$r" "$host --single < $work/$r.json")"
+  printf '%-24s %14s %s\n' "inkan-host $r" "$ir" "$(times "$host --single < $work/$r.json")"
 done
 # shellcheck disable=SC2086
-printf '%-24s %14s %10s\n' "openssl cms -sign" "$(instructions $ossl)" "$(wall openssl "$ossl")"
+printf '%-24s %14s %s\n' "openssl cms -sign" "$(instructions $ossl)" "$(times "$ossl")"
 echo "Each inkan-host case is a new process answering one --single request (store without a passphrase,"
 echo "one identity). openssl: -binary -stream, SHA-256, the same unencrypted PEM key, no chain."
 echo "Load average now: $(cut -d' ' -f1-3 /proc/loadavg)."
