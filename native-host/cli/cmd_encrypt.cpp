@@ -61,18 +61,8 @@ void use_store_identity(const Args& args, const io::Source& input, std::int64_t 
     throw Error(Errc::usage, "give --key FILE, --identity ADDRESS or --self CERT (the message names no sender)");
   }
   store::Store store = open_store(args);
-  const bool want_sign = !args.flag("--no-sign");
-  const bool want_self = !args.flag("--no-self");
-  std::optional<store::Identity> signer;
-  std::optional<store::Identity> self;
-  try {
-    if (want_sign) signer = resolve_identity(store, *who, store::Usage::sign, now);
-    if (want_self) self = resolve_identity(store, *who, store::Usage::encrypt, now);
-  } catch (const Error& e) {
-    // No identity for the sender and no wish to read the Sent copy: encrypt only, as before.
-    if (e.code() != Errc::no_identity || explicit_identity || want_self) throw;
-    return;
-  }
+  const auto [signer, self] = store::sender_identities(store, *who, !args.flag("--no-sign"), !args.flag("--no-self"),
+                                                       explicit_identity.has_value(), now);
   if (signer) {
     creds = store.credentials(*signer);
     options.sign_with = &*creds;

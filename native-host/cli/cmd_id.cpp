@@ -84,17 +84,7 @@ int id_export(const std::vector<std::string>& argv, const Context& ctx) {
   const auto out_path = args.value("--out");
   if (!out_path) throw Error(Errc::usage, "--out FILE is required");
   store::Store s = open_store(args);
-  std::vector<store::Identity> ids;
-  if (is_address(who)) {
-    ids = args.flag("--all") ? s.identities_for(who) : s.current_identities(who, ctx.now);
-    if (ids.empty()) {
-      const bool any = !s.identities_for(who).empty();
-      throw Error(Errc::no_identity, who + (any ? ": none is valid now (use --all, or the fingerprint)" : ""));
-    }
-  } else {
-    if (args.flag("--all")) throw Error(Errc::usage, "--all goes with an ADDRESS, not a fingerprint");
-    ids.push_back(s.find_identity(who));
-  }
+  const std::vector<store::Identity> ids = store::identities_to_export(s, who, args.flag("--all"), ctx.now);
   PasswordSource password(args);
   const std::string pw = new_password(password, *out_path);
   const auto profile = args.flag("--legacy") ? store::Pkcs12Profile::legacy : store::Pkcs12Profile::modern;
@@ -103,13 +93,9 @@ int id_export(const std::vector<std::string>& argv, const Context& ctx) {
   out.sink().write(der);
   out.commit();
   if (args.flag("--json")) {
-    nlohmann::ordered_json fps = nlohmann::ordered_json::array();
-    for (const auto& id : ids) fps.push_back(id.fingerprint);
-    print_json({{"version", 1},
-                {"status", "ok"},
-                {"file", *out_path},
-                {"profile", profile == store::Pkcs12Profile::legacy ? "legacy" : "modern"},
-                {"exported", fps}});
+    auto j = store::export_json(ids, profile);
+    j["file"] = *out_path;
+    print_json(j);
   } else if (*out_path != "-") {
     std::cerr << fill(fill(text("label.exported", ctx.lang), "n", std::to_string(ids.size())), "file", *out_path)
               << std::endl;
@@ -123,12 +109,7 @@ int id_export_cert(const std::vector<std::string>& argv, const Context& ctx) {
   const auto out_path = args.value("--out");
   if (!out_path) throw Error(Errc::usage, "--out FILE is required");
   const store::Store s = open_store(args);
-  // A contact needs the certificate to encrypt to; with separate certificates that is the encryption one.
-  store::Identity id = [&] {
-    if (!is_address(who)) return s.find_identity(who);
-    if (auto enc = s.select(who, store::Usage::encrypt, ctx.now)) return std::move(*enc);
-    return resolve_identity(s, who, store::Usage::sign, ctx.now);
-  }();
+  const store::Identity id = store::identity_for_certificate(s, who, ctx.now);
   std::string bytes;
   if (args.flag("--der")) {
     unsigned char* der = nullptr;
@@ -143,8 +124,9 @@ int id_export_cert(const std::vector<std::string>& argv, const Context& ctx) {
   out.sink().write(bytes);
   out.commit();
   if (args.flag("--json")) {
-    print_json({{"version", 1}, {"status", "ok"}, {"file", *out_path}, {"format", args.flag("--der") ? "der" : "pem"},
-                {"fingerprint", id.fingerprint}});
+    auto j = store::export_cert_json(id, args.flag("--der"));
+    j["file"] = *out_path;
+    print_json(j);
   }
   return kExitOk;
 }
@@ -210,7 +192,7 @@ int id_delete(const std::vector<std::string>& argv, const Context& ctx) {
   }
   s.remove_identity(id.fingerprint);
   if (args.flag("--json")) {
-    print_json({{"version", 1}, {"status", "ok"}, {"deleted", id.fingerprint}});
+    print_json(store::delete_json(id.fingerprint));
   } else {
     std::cout << text("label.deleted", ctx.lang) << ": " << identity_line(id, ctx.now, ctx.lang) << "\n"
               << "    SHA-256: " << id.fingerprint << "\n";

@@ -37,7 +37,7 @@ int store_passwd(const std::vector<std::string>& argv, const Context& ctx) {
   s.change_passphrase(next, ctx.now);
   const char* what = !next ? "removed" : had ? "changed" : "set";
   if (args.flag("--json")) {
-    print_json({{"version", 1}, {"status", "ok"}, {"passphrase", what}});
+    print_json(store::passwd_json(what));
   } else {
     std::cout << text(std::string("label.passphrase_") + what, ctx.lang) << "\n";
   }

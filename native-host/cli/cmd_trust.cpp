@@ -59,9 +59,7 @@ int trust_add(const std::vector<std::string>& argv, const Context& ctx) {
   if (label.empty() && certs.size() == 1) label = x509::summarize(certs.front().get()).common_name;
   const auto added = open_store(args).add_anchors(raw, label, ctx.now);
   if (args.flag("--json")) {
-    nlohmann::ordered_json items = nlohmann::ordered_json::array();
-    for (const auto& a : added) items.push_back(store::anchor_json(a, ctx.now));
-    print_json({{"version", 1}, {"status", "ok"}, {"added", items}});
+    print_json(store::anchors_added_json(added, ctx.now));
     return kExitOk;
   }
   for (const auto& a : added) {
@@ -89,9 +87,7 @@ int trust_distrust(const std::vector<std::string>& argv, const Context& ctx) {
     throw Error(Errc::file_not_found, what + " (neither a file nor a SHA-256 fingerprint)");
   }
   if (args.flag("--json")) {
-    nlohmann::ordered_json items = nlohmann::ordered_json::array();
-    for (const auto& e : entries) items.push_back(store::distrust_json(e));
-    print_json({{"version", 1}, {"status", "ok"}, {"distrusted", items}});
+    print_json(store::distrusted_json(entries));
     return kExitOk;
   }
   for (const auto& e : entries) std::cout << text("label.distrusted", ctx.lang) << ": SHA-256 " << e.fingerprint << "\n";
@@ -103,7 +99,7 @@ int trust_remove(const std::vector<std::string>& argv, const Context& ctx) {
   const std::string fp = store::normalize_fingerprint(one_positional(args, "fingerprint"));
   open_store(args).remove_trust(args.positionals().front());
   if (args.flag("--json")) {
-    print_json({{"version", 1}, {"status", "ok"}, {"removed", fp}});
+    print_json(store::trust_removed_json(fp));
   } else {
     std::cout << text("label.trust_removed", ctx.lang) << ": SHA-256 " << fp << "\n";
   }

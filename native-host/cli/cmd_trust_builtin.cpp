@@ -2,6 +2,7 @@
 // system has them, with their e-mail trust and e-mail distrust-after dates.
 #include "commands.h"
 #include "mime/date.h"
+#include "store/store_json.h"
 #include "text.h"
 #include "verdict_json.h"
 #include "x509/cert.h"
@@ -27,30 +28,7 @@ int run_trust_builtin(const std::vector<std::string>& argv, const Context& ctx) 
   const x509::BuiltinRoots& roots = x509::builtin_roots();
 
   if (args.flag("--json")) {
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& r : roots.roots) {
-      const auto s = x509::summarize(r.cert.get());
-      list.push_back({
-          {"label", r.label},
-          {"fingerprint_sha256", s.fingerprint_sha256},
-          {"subject", s.subject},
-          {"serial", s.serial},
-          {"not_after", mime::format_iso8601(s.not_after)},
-          {"email_trusted", r.email_trusted && !r.distrusted},
-          {"server_trusted", r.server_trusted},
-          {"distrusted", r.distrusted},
-          {"email_distrust_after", r.email_distrust_after ? nlohmann::ordered_json(mime::format_iso8601(*r.email_distrust_after))
-                                                          : nlohmann::ordered_json(nullptr)},
-      });
-    }
-    const nlohmann::ordered_json j{
-        {"version", 1},
-        {"module", roots.module_path},
-        {"module_description", roots.module_description},
-        {"email_anchors", roots.email_anchor_count()},
-        {"roots", list},
-    };
-    std::cout << dump_json(j, 2) << std::endl;
+    std::cout << dump_json(store::builtin_roots_json(roots), 2) << std::endl;
     return kExitOk;
   }
   for (const auto& r : roots.roots) {

@@ -112,17 +112,7 @@ std::vector<keys::Credentials> load_decryption_keys(const Args& args) {
     return out;
   }
   store::Store store = open_store(args);
-  std::vector<store::Identity> ids;
-  if (const auto who = args.value("--identity")) {
-    if (is_address(*who)) ids = store.identities_for(*who);
-    else ids.push_back(store.find_identity(*who));
-    if (ids.empty()) throw Error(Errc::no_identity, *who);
-    for (const auto& id : ids) out.push_back(store.credentials(id));
-    return out;
-  }
-  out = store.all_credentials();
-  if (out.empty()) throw Error(Errc::no_identity, "no key in the store (give --key, or import one: inkan id import)");
-  return out;
+  return store::decryption_credentials(store, args.value("--identity"));
 }
 
 std::vector<ossl::X509Ptr> load_cert_files(const std::vector<std::string>& paths) {

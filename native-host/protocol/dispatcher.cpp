@@ -22,6 +22,7 @@ namespace {
 #define INKAN_KEY                                                                                     \
   "key form: {\"pkcs12\": input, \"password\": s} | {\"pem\": input, \"cert\": input, \"password\": s} " \
   "| {\"fingerprint\": hex}; \"remember_seconds\": n keeps it unlocked in memory"
+#define INKAN_IDENTITY "string, optional: an address (its identity selected now) or a SHA-256 fingerprint"
 #define INKAN_OUTPUT_RESULT \
   "output (object): {bytes, chunks, sha256} for \"stream\" (after the chunk frames), {path, bytes} otherwise"
 
@@ -32,7 +33,9 @@ constexpr std::array kOps{
            "host_version (string)\n"
            "openssl (string): the OpenSSL version in use\n"
            "ops (array of strings): every op of this host\n"
-           "store (null): the identity store's state, once the store is part of the host\n"
+           "store (object): path, exists, protected (a passphrase wraps the store key), unlocked (ops that need a "
+           "private key work now without the passphrase), unlocked_until (ISO 8601 or null), problem (null, or "
+           "{code, detail} when store.json cannot be read)\n"
            "limits (object): max_request_frame, max_reply_frame, chunk_bytes, upload_chunk_bytes\n"
            "base64 (string): the codec in use, \"avx2\" or \"scalar\""},
     OpSpec{"help", ops::help, "Lists the ops, or describes one.", "about (string, optional): an op name",
@@ -51,7 +54,8 @@ constexpr std::array kOps{
     OpSpec{"sign", ops::sign, "Signs a message (multipart/signed, or opaque signed-data).",
            "input (" INKAN_INPUT "): the RFC 5322 message\n"
            "output (" INKAN_OUTPUT ")\n"
-           "key (" INKAN_KEY "): the signer; required until the store is part of the host\n"
+           "identity (" INKAN_IDENTITY "): the store identity that signs (default: the message's From, else Sender)\n"
+           "key (" INKAN_KEY ", optional): the signer instead of the store's identity\n"
            "opaque (boolean, default false): application/pkcs7-mime signed-data instead of multipart/signed\n"
            "digest (string, default \"sha256\"): sha256, sha384 or sha512\n"
            "pss (boolean, default false): RSA-PSS signatures",
@@ -59,14 +63,18 @@ constexpr std::array kOps{
            "signer (object): the signing certificate's summary\n"
            "warnings (array of strings): codes, e.g. short-key\n"
            "key (object, when remember_seconds was given): fingerprint, remembered_until"},
-    OpSpec{"encrypt", ops::encrypt, "Encrypts a message (signing it first when a key is given).",
+    OpSpec{"encrypt", ops::encrypt, "Encrypts a message (signing it first, by default).",
            "input (" INKAN_INPUT "): the RFC 5322 message\n"
            "output (" INKAN_OUTPUT ")\n"
            "recipient_certs (array of input forms): one per recipient, its certificate first (PEM or DER), "
-           "then optionally its chain; required until the store is part of the host\n"
-           "key (" INKAN_KEY ", optional): the sender; its certificate also gets a readable copy\n"
-           "sign (boolean, default true when key is given): sign, then encrypt\n"
-           "self_cert (input form, optional): the sender's certificate when no key is given\n"
+           "then optionally its chain; required until the contacts store is part of the host\n"
+           "identity (" INKAN_IDENTITY "): the sender's store identity (default: the message's From, else Sender); "
+           "its signing key signs, its encryption certificate gets the readable copy\n"
+           "key (" INKAN_KEY ", optional): the sender instead of the store's identity; its certificate also gets a "
+           "readable copy\n"
+           "sign (boolean, default true unless self_cert is given): sign, then encrypt; when left out, a sender "
+           "without an identity in the store still gets an encrypted (unsigned) message if no_self is true\n"
+           "self_cert (input form, optional): the sender's certificate instead of the store's; no signing then\n"
            "no_self (boolean, default false): no copy readable by the sender (Sent mail stays unreadable)\n"
            "trust (array of input forms, optional): recipient certificates must chain to these anchors\n"
            "certs (array of input forms, optional): intermediate certificates for that check\n"
@@ -81,18 +89,22 @@ constexpr std::array kOps{
     OpSpec{"verify", ops::verify, "Verifies a message and explains the verdict.",
            "input (" INKAN_INPUT "): a message, or a bare CMS signature (DER or PEM)\n"
            "content (input form, optional): the signed file, for a bare detached signature\n"
-           "trust (array of input forms, optional): trust anchors, PEM or DER certificates\n"
+           "trust (array of input forms, optional): exactly these anchors (PEM or DER certificates) instead of the "
+           "store's: Mozilla's e-mail roots and the user's anchors, minus what the user distrusts\n"
            "crls (array of input forms, optional): certificate revocation lists\n"
            "certs (array of input forms, optional): extra intermediate certificates\n"
            "at (string, optional): verification time, ISO 8601 (default: now)\n"
            "allow_sha1 (boolean, default false): accept SHA-1 signatures from the past\n"
-           "key (key form, optional): decrypts an encrypted message first",
+           "key (key form, optional): decrypts an encrypted message first, instead of the store's keys (which are "
+           "used only when the message is encrypted)\n"
+           "identity (" INKAN_IDENTITY "): only that identity's keys decrypt (all of an address's)",
            "the verdict of docs/verdict.md: version, status, reasons, warnings, signed, encrypted, signature, "
            "signer, signing_time, content_cipher, layers, signers, certificates, checked_at"},
     OpSpec{"decrypt", ops::decrypt, "Decrypts a message and judges the signature inside.",
            "input (" INKAN_INPUT "): the encrypted message\n"
            "output (" INKAN_OUTPUT "): receives the decrypted MIME entity\n"
-           "key (" INKAN_KEY ")\n"
+           "key (" INKAN_KEY ", optional): instead of the store's keys (every key, old ones too)\n"
+           "identity (" INKAN_IDENTITY "): only that identity's keys (all of an address's)\n"
            "trust, crls, certs, at, allow_sha1: as for verify, to judge the inner signature",
            INKAN_OUTPUT_RESULT "\n"
            "content_cipher (string)\n"
@@ -103,14 +115,108 @@ constexpr std::array kOps{
     OpSpec{"key.forget", ops::key_forget, "Forgets keys held unlocked in memory.",
            "fingerprint (string, optional): one key's certificate SHA-256; all keys when absent",
            "forgotten (integer): how many keys were forgotten"},
+    OpSpec{"store.status", ops::store_status, "Describes the store: where it is, whether it is protected, what it holds.",
+           "(none)",
+           "the JSON of `inkan store status --json`: version, path, exists, format_version, created_at, passphrase, "
+           "kdf, identities, trust_anchors, builtin_roots, distrusted, problems\n"
+           "unlocked (boolean), unlocked_until (ISO 8601 or null): as in hello's store"},
+    OpSpec{"store.unlock", ops::store_unlock, "Unlocks a passphrase-protected store for a while.",
+           "passphrase (string): the store passphrase; wiped after use, never logged\n"
+           "remember_seconds (integer, default 900, at most 43200): how long the host keeps the unwrapped store key "
+           "in memory",
+           "version, status\n"
+           "protected (boolean): false when there was nothing to unlock (no passphrase, or no store yet)\n"
+           "unlocked (boolean): true\n"
+           "unlocked_until (ISO 8601 or null)"},
+    OpSpec{"store.lock", ops::store_lock, "Forgets the unlocked store key at once.", "(none)",
+           "version, status\n"
+           "forgotten (boolean): false if the store was not held unlocked\n"
+           "unlocked (boolean): true only for a store without a passphrase"},
+    OpSpec{"store.passwd", ops::store_passwd, "Sets, changes or removes the store passphrase.",
+           "old (string): the current passphrase, required when the store has one (also while it is unlocked)\n"
+           "new (string): the new passphrase, or\n"
+           "remove (boolean): true removes the passphrase",
+           "version, status\n"
+           "passphrase (string): set, changed or removed"},
+    OpSpec{"identity.list", ops::identity_list, "Lists the user's identities (keys with certificates).",
+           "address (string, optional): only this address's",
+           "the JSON of `inkan id list --json`: version, identities (array of {fingerprint, addresses, subject, "
+           "issuer, serial, usage, email_protection, is_ca, not_before, not_after, validity, days_left, key_type, "
+           "key_bits, chain_length, current {sign, encrypt}, source, source_file, added_at}), problems"},
+    OpSpec{"identity.import", ops::identity_import, "Imports keys and certificates into the store.",
+           "pkcs12 (" INKAN_INPUT "): a PKCS#12 file (.p12/.pfx; legacy RC2/3DES too), or\n"
+           "pem (" INKAN_INPUT "): a PEM private key (plain or encrypted PKCS#8) with its certificates, or "
+           "certificates alone for a key the store holds (a renewal)\n"
+           "cert (input form or array of input forms, optional, with pem): the certificate and chain\n"
+           "password (string, optional): the file's password\n"
+           "source_file (string, optional): the file name the store records (default: the path's name)",
+           "the JSON of `inkan id import --json`: version, status, imported (identities, as in identity.list "
+           "without current), already_present (fingerprints), warnings (array of {code, fingerprint})"},
+    OpSpec{"identity.export", ops::identity_export, "Exports identities as a password-protected PKCS#12 file.",
+           "identity (string): an address (its current identities) or a fingerprint\n"
+           "all (boolean, default false): every identity of the address, expired ones too\n"
+           "password (string): protects the file\n"
+           "legacy (boolean, default false): 3DES and a SHA-1 MAC for old devices, instead of AES-256 and SHA-256\n"
+           "output (" INKAN_OUTPUT "): the PKCS#12 bytes (spool files end in .p12)",
+           "version, status\n"
+           "profile (string): modern or legacy\n"
+           "exported (array of fingerprints)\n" INKAN_OUTPUT_RESULT},
+    OpSpec{"identity.export_cert", ops::identity_export_cert, "Exports a certificate alone, for others to encrypt to.",
+           "identity (string): an address (its current encryption certificate) or a fingerprint\n"
+           "format (string, default \"pem\"): pem or der (.cer)\n"
+           "output (" INKAN_OUTPUT "): files are written 0644",
+           "version, status\n"
+           "format (string)\n"
+           "fingerprint (string)\n" INKAN_OUTPUT_RESULT},
+    OpSpec{"identity.delete", ops::identity_delete, "Deletes an identity and its key for good.",
+           "fingerprint (string): the identity's SHA-256 fingerprint (or a unique prefix of 8 or more hex digits)\n"
+           "confirm (boolean): must be true, else CONFIRMATION_REQUIRED",
+           "version, status\n"
+           "deleted (string): the fingerprint"},
+    OpSpec{"identity.expiring", ops::identity_expiring, "Lists identities that expire soon and are not renewed.",
+           "days (integer, default 30, 0 to 36500)",
+           "the JSON of `inkan id expiring --json`: version, days, expiring (identities, soonest first)"},
+    OpSpec{"trust.list", ops::trust_list, "Lists the anchors for e-mail and the distrusted certificates.", "(none)",
+           "the JSON of `inkan trust list --json`: version, anchors (array of {fingerprint, source, label, subject, "
+           "not_before, not_after, validity, added_at, email_distrust_after}), builtin_roots, distrusted (array of "
+           "{fingerprint, subject, added_at}), problems"},
+    OpSpec{"trust.add", ops::trust_add, "Trusts CA certificates for e-mail.",
+           "input (" INKAN_INPUT "): one or more CA certificates, PEM or DER\n"
+           "label (string, optional): a name to show (default: the certificate's common name)",
+           "version, status\n"
+           "added (array of anchors, as in trust.list)"},
+    OpSpec{"trust.distrust", ops::trust_distrust, "Distrusts a certificate, built-in roots included.",
+           "fingerprint (string): a SHA-256 fingerprint, or\n"
+           "input (" INKAN_INPUT "): the certificates themselves",
+           "version, status\n"
+           "distrusted (array of {fingerprint, subject, added_at})"},
+    OpSpec{"trust.remove", ops::trust_remove, "Removes the user's anchor or distrust entry.",
+           "fingerprint (string): SHA-256",
+           "version, status\n"
+           "removed (string): the fingerprint"},
+    OpSpec{"trust.builtin", ops::trust_builtin, "Lists Mozilla's roots as NSS's builtins module has them.", "(none)",
+           "the JSON of `inkan trust builtin --json`: version, module, module_description, email_anchors, roots "
+           "(array of {label, fingerprint_sha256, subject, serial, not_after, email_trusted, server_trusted, "
+           "distrusted, email_distrust_after})"},
+    OpSpec{"cert.lint", ops::cert_lint, "Checks a certificate and explains what recipients would object to.",
+           "input (" INKAN_INPUT "): a certificate, optionally followed by its chain, or\n"
+           "fingerprint (string): one of the user's identities (with the chain the store keeps)\n"
+           "chain (array of input forms, optional): issuer certificates\n"
+           "at (string, optional): judge validity at this time, ISO 8601 (default: now)",
+           "the JSON of `inkan lint --json`: version, ok, checked_at, certificate, path, findings (array of {code, "
+           "severity, certificate, subject, detail, message, message_ja, source})"},
 };
 
 #undef INKAN_INPUT
 #undef INKAN_OUTPUT
 #undef INKAN_KEY
 #undef INKAN_OUTPUT_RESULT
+#undef INKAN_IDENTITY
 
-bool is_secret_name(const std::string& name) { return name == "password" || name == "passphrase"; }
+// Passwords of key files, the store passphrase, and store.passwd's old and new one.
+bool is_secret_name(const std::string& name) {
+  return name == "password" || name == "passphrase" || name == "old" || name == "new";
+}
 
 // Passwords are wiped from the parsed request (and the caller wipes the frame)
 // once the request is done, so they do not linger in freed memory.

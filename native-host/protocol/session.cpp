@@ -49,6 +49,28 @@ void delete_stale(const std::string& dir) {
   ::closedir(d);
 }
 
+store::StoreOptions store_options(const SessionConfig& config) {
+  store::StoreOptions options;
+  options.root = config.store_root;
+  return options;
+}
+
+// The state of the store's trust folders: every change adds, renames or removes a
+// file there (store/durable_file.h), which changes the folder's modification time.
+std::string trust_stamp(const std::filesystem::path& root) {
+  std::string stamp;
+  for (const char* sub : {"trust/anchors", "trust/distrust"}) {
+    struct stat st{};
+    if (::stat((root / sub).c_str(), &st) != 0) {
+      stamp += "-;";
+      continue;
+    }
+    stamp += std::to_string(st.st_ino) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+             std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
 }  // namespace
 
 std::uint64_t Session::upload_append(const std::string& id, std::uint64_t seq, std::string_view base64,
@@ -113,6 +135,47 @@ std::size_t Session::forget_keys(const std::string& fingerprint) {
   return m_keys.erase(fingerprint);
 }
 
+store::Store Session::open_store(std::int64_t now) {
+  store::Store s(store_options(m_config));
+  if (m_store_key && m_store_key_until > now) {
+    // A store.json replaced by another store's since the unlock: the key is of no use to it.
+    const auto header = s.header();
+    if (header && header->key_id == m_store_key->id()) {
+      s.set_key(*m_store_key);
+    } else {
+      forget_store_key();
+    }
+  }
+  return s;
+}
+
+void Session::hold_store_key(store::StoreKey key, std::int64_t until) {
+  m_store_key = std::move(key);
+  m_store_key_until = until;
+}
+
+bool Session::forget_store_key() {
+  const bool held = m_store_key.has_value();
+  m_store_key.reset();
+  m_store_key_until = 0;
+  return held;
+}
+
+std::optional<std::int64_t> Session::store_key_until(std::int64_t now) const {
+  if (!m_store_key || m_store_key_until <= now) return std::nullopt;
+  return m_store_key_until;
+}
+
+std::shared_ptr<const x509::TrustStore> Session::store_trust() {
+  const store::Store s(store_options(m_config));
+  std::string stamp = trust_stamp(s.root());
+  if (!m_trust || stamp != m_trust_stamp) {
+    m_trust = std::make_shared<const x509::TrustStore>(s.trust_store());
+    m_trust_stamp = std::move(stamp);
+  }
+  return m_trust;
+}
+
 void Session::expire(std::int64_t now) {
   for (auto it = m_uploads.begin(); it != m_uploads.end();) {
     it = now - it->second.last_used >= m_config.upload_idle_seconds ? m_uploads.erase(it) : std::next(it);
@@ -120,6 +183,7 @@ void Session::expire(std::int64_t now) {
   for (auto it = m_keys.begin(); it != m_keys.end();) {
     it = it->second.until <= now ? m_keys.erase(it) : std::next(it);
   }
+  if (m_store_key && m_store_key_until <= now) forget_store_key();
 }
 
 std::optional<std::int64_t> Session::next_expiry() const {
@@ -131,6 +195,7 @@ std::optional<std::int64_t> Session::next_expiry() const {
   for (const auto& [fp, key] : m_keys) {
     if (!t || key.until < *t) t = key.until;
   }
+  if (m_store_key && (!t || m_store_key_until < *t)) t = m_store_key_until;
   return t;
 }
 

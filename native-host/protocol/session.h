@@ -1,15 +1,19 @@
 // What the host keeps between requests of one connection: uploads in
-// progress (private temporary files), unlocked keys with an expiry time, and
-// the spool folder. Everything is forgotten when the session ends (EOF on
-// stdin); keys never leave memory.
+// progress (private temporary files), unlocked keys and the unlocked store key
+// with an expiry time, the store's trust anchors (built once, rebuilt when the
+// trust settings change) and the spool folder. Everything is forgotten when
+// the session ends (EOF on stdin); keys never leave memory.
 #pragma once
 
 #include "io/source.h"
 #include "io/temp_file.h"
 #include "keys/credentials.h"
+#include "store/store.h"
+#include "x509/trust.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +30,7 @@ struct SessionConfig {
   std::size_t max_uploads = 32;            ///< uploads in progress at once
   std::uint64_t max_upload_bytes = 4ULL << 30;
   std::int64_t max_remember_seconds = 12 * 3600;
+  std::filesystem::path store_root;        ///< "" = the user's store ($INKAN_HOME, XDG, ...: store/paths.h)
 };
 
 class Session {
@@ -50,6 +55,29 @@ public:
   std::size_t forget_keys(const std::string& fingerprint = {});
   std::size_t key_count() const { return m_keys.size(); }
 
+  /**
+   * The user's store for one request. When this session holds the store key
+   * unlocked (and it is still this store's key), the store uses it, so ops
+   * need no passphrase. Reads nothing else.
+   */
+  store::Store open_store(std::int64_t now);
+  /** Keeps the unwrapped store key in memory until `until` (seconds since the epoch). */
+  void hold_store_key(store::StoreKey key, std::int64_t until);
+  /** Forgets (wipes) the store key; false if none was held. */
+  bool forget_store_key();
+  /** Until when the store key is held, if it is. */
+  std::optional<std::int64_t> store_key_until(std::int64_t now) const;
+
+  /**
+   * The anchors `verify` and `decrypt` use without `trust`: Store::trust_store()
+   * (Mozilla's e-mail roots + the user's anchors - distrust), built on first
+   * use and kept, rebuilt when the store's trust settings changed (by this
+   * session, or by another process such as `inkan trust add`).
+   */
+  std::shared_ptr<const x509::TrustStore> store_trust();
+  /** Drops the kept anchors (after trust.add, trust.distrust, trust.remove). */
+  void trust_changed() { m_trust.reset(); }
+
   /** Deletes expired uploads and forgets expired keys. */
   void expire(std::int64_t now);
   /** The earliest time something expires, if anything is held. */
@@ -72,6 +100,10 @@ private:
   SessionConfig m_config;
   std::map<std::string, Upload, std::less<>> m_uploads;
   std::map<std::string, HeldKey, std::less<>> m_keys;
+  std::optional<store::StoreKey> m_store_key;  // wipes itself when reset or destroyed
+  std::int64_t m_store_key_until = 0;
+  std::shared_ptr<const x509::TrustStore> m_trust;
+  std::string m_trust_stamp;  // the trust folders' state m_trust was built from
   std::string m_spool;
 };
 

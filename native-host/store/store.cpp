@@ -9,6 +9,7 @@
 #include "x509/cert.h"
 #include "x509/nss_builtins.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 #include <algorithm>
@@ -45,6 +46,11 @@ bool same_public_key(X509* a, X509* b) {
   return same;
 }
 
+void wipe(std::optional<std::string>& secret) {
+  if (secret) OPENSSL_cleanse(secret->data(), secret->size());
+  secret.reset();
+}
+
 void add_warnings(const Identity& id, std::int64_t now, ImportReport& report) {
   const auto warn = [&](const char* code) { report.warnings.emplace_back(code, id.fingerprint); };
   if (id.addresses.empty()) warn("no-email-address");
@@ -57,6 +63,13 @@ void add_warnings(const Identity& id, std::int64_t now, ImportReport& report) {
 }  // namespace
 
 Store::Store(StoreOptions options) : m_root(options.root.empty() ? default_root() : options.root), m_options(std::move(options)) {}
+
+Store::~Store() { wipe(m_passphrase); }
+
+void Store::set_passphrase(std::optional<std::string> passphrase) {
+  wipe(m_passphrase);
+  m_passphrase = std::move(passphrase);
+}
 
 std::optional<StoreFile> Store::header() const {
   const auto text = read_store_file(m_root / std::string(kStoreFile));
@@ -71,7 +84,8 @@ const StoreKey& Store::key() {
   std::optional<std::string> passphrase = m_passphrase;
   if (file->has_passphrase && !passphrase && m_prompt) passphrase = m_prompt();
   m_key = unlock_store_key(*file, passphrase);
-  if (file->has_passphrase) m_passphrase = passphrase;
+  if (file->has_passphrase && !m_passphrase) m_passphrase = std::move(passphrase);
+  else wipe(passphrase);
   return *m_key;
 }
 
@@ -307,7 +321,7 @@ void Store::change_passphrase(const std::optional<std::string>& next, std::int64
   if (!exists()) {
     WriteLock lock(m_root, m_options.lock_wait);
     if (!exists()) {
-      m_passphrase = next;  // protects the store created now
+      set_passphrase(next);  // protects the store created now
       (void)ensure_store_file(now);
       return;
     }
@@ -320,7 +334,7 @@ void Store::change_passphrase(const std::optional<std::string>& next, std::int64
   if (file->key_id != current.id()) throw Error(Errc::store_corrupt, "store.json changed its store key");
   remove_debris();
   replace_file(m_root, kStoreFile, make_store_file(current, next, m_options.scrypt, now, &*file));
-  m_passphrase = next;
+  set_passphrase(next);
 }
 
 // ---- trust ------------------------------------------------------------------------------------

@@ -83,6 +83,11 @@ public:
   using Prompt = std::function<std::optional<std::string>()>;
 
   explicit Store(StoreOptions options = {});
+  ~Store();  // wipes the passphrase it was given
+  Store(Store&&) = default;
+  Store& operator=(Store&&) = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& root() const { return m_root; }
 
@@ -92,11 +97,17 @@ public:
 
   // ---- unlocking ------------------------------------------------------------------------
   /** The store passphrase, when known. A store this process creates is protected by it. */
-  void set_passphrase(std::optional<std::string> passphrase) { m_passphrase = std::move(passphrase); }
+  void set_passphrase(std::optional<std::string> passphrase);
   /** Asked (once) when a protected store must be unlocked and no passphrase was set. */
   void set_prompt(Prompt prompt) { m_prompt = std::move(prompt); }
   /** The store key; unlocks on first use. STORE_LOCKED without a passphrase, BAD_PASSWORD if wrong. */
   const StoreKey& key();
+  /**
+   * Uses a store key unwrapped earlier (the native host holds it for a while
+   * after store.unlock), so key() needs no passphrase; nullopt forgets it.
+   * A key that is not this store's is never used: STORE_CORRUPT on use.
+   */
+  void set_key(std::optional<StoreKey> key) { m_key = std::move(key); }
 
   // ---- identities -------------------------------------------------------------------------
   IdentityList identities() const;

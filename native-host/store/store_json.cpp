@@ -182,4 +182,65 @@ nlohmann::ordered_json status_json(const StoreStatus& s) {
   return j;
 }
 
+nlohmann::ordered_json export_json(const std::vector<Identity>& exported, Pkcs12Profile profile) {
+  nlohmann::ordered_json fps = nlohmann::ordered_json::array();
+  for (const auto& id : exported) fps.push_back(id.fingerprint);
+  return {{"version", 1},
+          {"status", "ok"},
+          {"profile", profile == Pkcs12Profile::legacy ? "legacy" : "modern"},
+          {"exported", fps}};
+}
+
+nlohmann::ordered_json export_cert_json(const Identity& identity, bool der) {
+  return {{"version", 1}, {"status", "ok"}, {"format", der ? "der" : "pem"}, {"fingerprint", identity.fingerprint}};
+}
+
+nlohmann::ordered_json delete_json(const std::string& fingerprint) {
+  return {{"version", 1}, {"status", "ok"}, {"deleted", fingerprint}};
+}
+
+nlohmann::ordered_json anchors_added_json(const std::vector<AnchorEntry>& added, std::int64_t now) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const auto& a : added) items.push_back(anchor_json(a, now));
+  return {{"version", 1}, {"status", "ok"}, {"added", items}};
+}
+
+nlohmann::ordered_json distrusted_json(const std::vector<DistrustEntry>& entries) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const auto& e : entries) items.push_back(distrust_json(e));
+  return {{"version", 1}, {"status", "ok"}, {"distrusted", items}};
+}
+
+nlohmann::ordered_json trust_removed_json(const std::string& fingerprint) {
+  return {{"version", 1}, {"status", "ok"}, {"removed", fingerprint}};
+}
+
+nlohmann::ordered_json passwd_json(const char* what) { return {{"version", 1}, {"status", "ok"}, {"passphrase", what}}; }
+
+nlohmann::ordered_json builtin_roots_json(const x509::BuiltinRoots& roots) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& r : roots.roots) {
+    const auto s = x509::summarize(r.cert.get());
+    list.push_back({
+        {"label", r.label},
+        {"fingerprint_sha256", s.fingerprint_sha256},
+        {"subject", s.subject},
+        {"serial", s.serial},
+        {"not_after", iso(s.not_after)},
+        {"email_trusted", r.email_trusted && !r.distrusted},
+        {"server_trusted", r.server_trusted},
+        {"distrusted", r.distrusted},
+        {"email_distrust_after",
+         r.email_distrust_after ? nlohmann::ordered_json(iso(*r.email_distrust_after)) : nlohmann::ordered_json(nullptr)},
+    });
+  }
+  return {
+      {"version", 1},
+      {"module", roots.module_path},
+      {"module_description", roots.module_description},
+      {"email_anchors", roots.email_anchor_count()},
+      {"roots", list},
+  };
+}
+
 }  // namespace inkan::store

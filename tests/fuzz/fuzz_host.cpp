@@ -2,7 +2,9 @@
 // as Thunderbird would write it to inkan-host's stdin. Whatever it holds, the
 // host must not crash or hang, every frame it reads must get exactly one final
 // reply, and every frame it writes must be JSON within Thunderbird's 1 MiB.
-// Paths are disabled, so fuzzed requests cannot read or write files.
+// Paths are disabled, so fuzzed requests cannot read or write files; the store
+// lives where nothing can be created (/proc), so the store ops read an empty
+// store and every change fails cleanly instead of writing.
 #include "framing.h"
 #include "host_loop.h"
 #include "payload.h"
@@ -42,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SessionConfig config;
   config.max_frame = kMaxFrame;
   config.allow_paths = false;
+  config.store_root = "/proc/inkan-fuzz-store";
   Session session(config);
   MemoryReader in(input);
   StringWriter out;

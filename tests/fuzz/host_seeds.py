@@ -24,12 +24,22 @@ def main():
         + frame({"id": 3, "op": "inspect", "input": {"upload": "u"}}),
         "keyless": frame({"id": 1, "op": "sign", "key": {"fingerprint": "00"}, "input": {"data": "QUJD"}})
         + frame({"id": 2, "op": "key.forget"}),
+        # The store ops (the fuzzer's store can be read, as an empty one, but never written).
+        "store": frame({"id": 1, "op": "store.status"}) + frame({"id": 2, "op": "store.unlock", "passphrase": "p"})
+        + frame({"id": 3, "op": "identity.list", "address": "a@b"}) + frame({"id": 4, "op": "identity.expiring", "days": 9})
+        + frame({"id": 5, "op": "identity.import", "pkcs12": {"data": "MIIB"}, "password": "x"})
+        + frame({"id": 6, "op": "identity.export", "identity": "a@b", "password": "x"})
+        + frame({"id": 7, "op": "identity.delete", "fingerprint": "0123456789abcdef"})
+        + frame({"id": 8, "op": "trust.distrust", "fingerprint": "ab" * 32}) + frame({"id": 9, "op": "store.lock"})
+        + frame({"id": 10, "op": "store.passwd", "new": "n"}) + frame({"id": 11, "op": "sign", "input": {"data": "QUJD"}}),
     }
     for i, m in enumerate(msgs):
         b = base64.b64encode(m).decode()
         seeds[f"msg{i}"] = (frame({"id": i, "op": "verify", "input": {"data": b}})
                             + frame({"id": "d", "op": "inspect", "input": {"data": b}})
-                            + frame({"id": "e", "op": "decrypt", "key": {"pem": {"data": "QUJD"}}, "input": {"data": b}}))
+                            + frame({"id": "e", "op": "decrypt", "key": {"pem": {"data": "QUJD"}}, "input": {"data": b}})
+                            + frame({"id": "l", "op": "cert.lint", "input": {"data": b}})
+                            + frame({"id": "t", "op": "trust.add", "input": {"data": b}}))
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

@@ -83,6 +83,8 @@ class Case:
             return b64(arg.encode("utf-8"))
         if kind == "tmp":
             return os.path.join(self.tmp, arg)
+        if kind == "cli":
+            return os.environ["INKAN_CLI"]
         if kind == "msg-file":
             p = os.path.join(self.tmp, f"msg-{arg}.eml")
             with open(p, "wb") as f:
@@ -92,7 +94,7 @@ class Case:
             rid, _, path = arg.partition(":")
             v = self.replies[json.loads(rid)]
             for k in path.split("."):
-                v = v[k]
+                v = v[int(k)] if isinstance(v, list) else v[k]
             return v
         return value
 
@@ -147,6 +149,11 @@ def check_output(case, check, reply, parts, n):
         r = subprocess.run(["openssl", *args], capture_output=True)
         if r.returncode != 0:
             return f"openssl {' '.join(args)}: {r.stderr.decode(errors='replace')[:500]}"
+    for args in check.get("run", []):
+        args = [a.replace("{out}", out_path).replace("{tmp}", case.tmp) for a in case.substitute(args)]
+        r = subprocess.run(args, capture_output=True)
+        if r.returncode != 0:
+            return f"{' '.join(args)}: {(r.stderr + r.stdout).decode(errors='replace')[:500]}"
     return None
 
 
@@ -174,6 +181,12 @@ def run(binary, case_path):
                 continue
             if isinstance(frame, dict) and "$sleep" in frame:
                 time.sleep(frame["$sleep"])
+                continue
+            if isinstance(frame, dict) and "$run" in frame:
+                # Another program at work meanwhile (the CLI changing the store, ...).
+                r = subprocess.run(frame["$run"], capture_output=True, env=dict(os.environ, **env))
+                if r.returncode != 0:
+                    failures.append(f"$run {' '.join(frame['$run'])}: {(r.stderr + r.stdout).decode(errors='replace')[:300]}")
                 continue
             if isinstance(frame, dict) and "$raw" in frame:
                 host.send_bytes(frame["$raw"].encode("utf-8"))

@@ -322,8 +322,10 @@ private:
   }
 
   std::shared_ptr<io::Source> decrypt(const io::Source& der) {
-    if (m_options.keys.empty()) throw Error(Errc::no_matching_recipient, "no decryption key was given");
-    cms::DecryptResult r = cms::decrypt_stream(der, m_options.keys);
+    std::vector<const keys::Credentials*> keys = m_options.keys;
+    if (keys.empty() && m_options.key_source) keys = m_options.key_source();
+    if (keys.empty()) throw Error(Errc::no_matching_recipient, "no decryption key was given");
+    cms::DecryptResult r = cms::decrypt_stream(der, keys);
     m_out.verdict.encrypted = true;
     m_out.verdict.content_cipher = r.content_cipher;
     m_out.verdict.layers.emplace_back("encrypted");

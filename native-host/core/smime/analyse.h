@@ -12,6 +12,7 @@
 #include "verdict.h"
 #include "x509/trust.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct AnalyseOptions {
   std::int64_t at = 0;  ///< verification time ("now")
   bool allow_sha1 = false;
   std::vector<const keys::Credentials*> keys;  ///< for encrypted messages
+  /// Asked once for keys when an encrypted layer is met and `keys` is empty, so a
+  /// caller can fetch them (and fail, e.g. STORE_LOCKED) only for encrypted mail.
+  std::function<std::vector<const keys::Credentials*>()> key_source;
   const io::Source* detached_content = nullptr;  ///< for a bare detached .p7s
 };
 

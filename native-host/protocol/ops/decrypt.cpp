@@ -1,9 +1,11 @@
 // decrypt: the decrypted MIME entity into the requested output, and the
-// verdict of the signature inside. The engine decrypts into a private file
-// and releases nothing before the whole message authenticated; only then is
-// the plaintext copied to the output.
+// verdict of the signature inside. The keys are the store's (every key, old
+// ones too, or those of `identity`), or a `key` in the request. The engine
+// decrypts into a private file and releases nothing before the whole message
+// authenticated; only then is the plaintext copied to the output.
 #include "mime/line_reader.h"
 #include "ops/ops.h"
+#include "ops/store_access.h"
 #include "ops/support.h"
 #include "ops/verdict_options.h"
 #include "smime/analyse.h"
@@ -17,8 +19,19 @@ Reply decrypt(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
   VerdictOptions judged(ctx);
-  const auto creds = load_key(ctx, required(params, "key"), reply.result);
-  judged.options.keys.push_back(creds.get());
+  const Json* key = member(params, "key");
+  const auto identity = string_param(params, "identity");
+  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  std::shared_ptr<const keys::Credentials> given;
+  std::shared_ptr<std::vector<keys::Credentials>> stored;
+  if (key != nullptr) {
+    given = load_key(ctx, *key, reply.result);
+    judged.options.keys.push_back(given.get());
+  } else {
+    store::Store store = store_for_keys(ctx);  // a locked store fails before the input is consumed
+    stored = store_decryption_keys(store, identity);
+    for (const auto& k : *stored) judged.options.keys.push_back(&k);
+  }
   const auto input = open_input(ctx, required(params, "input"), "input");
   const Json* output_form = member(params, "output");
   std::optional<OutputTarget> output;
@@ -31,7 +44,7 @@ Reply decrypt(OpContext& ctx) {
     if (analysis.decrypted.source == nullptr) {
       // Not encrypted at the root: the decryptor names why (not encrypted, or an encrypted part below).
       io::SpoolSink none;
-      smime::decrypt_message_into(*input, {creds.get()}, none);
+      smime::decrypt_message_into(*input, judged.options.keys, none);
       throw Error(Errc::not_encrypted);
     }
     if (output) {

@@ -1,11 +1,14 @@
-// encrypt: encrypts a message to the given certificates (signing it first when
-// a key is given), as `inkan encrypt` does (RFC 8551 §3.3, §3.6).
+// encrypt: encrypts a message to the given certificates, signed by the
+// sender's store identity (or `key`) and with a copy the sender can read, as
+// `inkan encrypt` does (RFC 8551 §3.3, §3.6).
 #include "ops/ops.h"
+#include "ops/store_access.h"
 #include "ops/support.h"
 #include "smime/encrypt_message.h"
 #include "x509/cert.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace inkan::protocol::ops {
 namespace {
@@ -16,6 +19,38 @@ cms::CipherChoice cipher_choice(const Json& params) {
   if (cipher == "aes256-cbc" || cipher == "aes-256-cbc") return cms::CipherChoice::aes256_cbc;
   if (cipher == "aes256-gcm" || cipher == "aes-256-gcm") return cms::CipherChoice::aes256_gcm;
   throw Error(Errc::bad_request, "cipher: auto, aes256-cbc or aes256-gcm");
+}
+
+// Without key and self_cert, the sender's identities come from the store (the
+// rules of `inkan encrypt`, store/identity_choice.h): the signing key of the
+// sender (or `identity`), and their encryption certificate for the copy that
+// keeps Sent mail readable. With no_self and no identity for the sender, the
+// message is only encrypted.
+std::shared_ptr<const keys::Credentials> use_store_identity(OpContext& ctx, const std::optional<std::string>& identity,
+                                                            std::unique_ptr<io::Source>& input,
+                                                            smime::EncryptMessageOptions& options) {
+  const Json& params = ctx.request.params;
+  const bool want_sign = bool_param(params, "sign", true);
+  const bool want_self = !bool_param(params, "no_self", false);
+  // An explicit "sign": true must sign; by default a sender without an identity may encrypt only.
+  const bool must_sign = want_sign && member(params, "sign") != nullptr;
+  std::optional<store::Store> store;
+  if (want_sign) store.emplace(store_for_keys(ctx));  // a locked store fails before the input is consumed
+  input = open_input(ctx, required(params, "input"), "input");
+  const auto who = identity ? identity : store::sender_of(*input);
+  if (!who) {
+    if (!want_self && !must_sign) return nullptr;
+    throw Error(Errc::bad_request, "identity: missing, and the message names no sender");
+  }
+  if (!store) store.emplace(ctx.session.open_store(ctx.now));
+  const auto chosen = store::sender_identities(*store, *who, want_sign, want_self, identity || must_sign, ctx.now);
+  std::shared_ptr<const keys::Credentials> creds;
+  if (chosen.signer) {
+    creds = std::make_shared<const keys::Credentials>(store->credentials(*chosen.signer));
+    options.sign_with = creds.get();
+  }
+  if (chosen.self) options.self = ossl::up_ref(chosen.self->cert.get());
+  return creds;
 }
 
 }  // namespace
@@ -53,12 +88,18 @@ Reply encrypt(OpContext& ctx) {
   }
 
   std::shared_ptr<const keys::Credentials> creds;
-  if (const Json* key = member(params, "key")) {
+  std::unique_ptr<io::Source> input;
+  const Json* key = member(params, "key");
+  const auto identity = string_param(params, "identity");
+  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  if (key != nullptr) {
     creds = load_key(ctx, *key, reply.result);
     options.self = ossl::up_ref(creds->cert.get());
     if (bool_param(params, "sign", true)) options.sign_with = creds.get();
+  } else if (member(params, "self_cert") == nullptr) {
+    creds = use_store_identity(ctx, identity, input, options);
   } else if (bool_param(params, "sign", false)) {
-    throw Error(Errc::bad_request, "sign: needs key");
+    throw Error(Errc::bad_request, "sign: needs key or the store's identity (without self_cert)");
   }
   if (const Json* self = member(params, "self_cert")) {
     auto list = x509::parse_certificates(read_small_input(ctx, *self, "self_cert"));
@@ -80,7 +121,7 @@ Reply encrypt(OpContext& ctx) {
   Json recipients = Json::array();
   for (X509* c : order) recipients.push_back({{"fingerprint", x509::fingerprint_sha256(c)}, {"addresses", x509::emails_of(c)}});
 
-  const auto input = open_input(ctx, required(params, "input"), "input");
+  if (!input) input = open_input(ctx, required(params, "input"), "input");
   OutputTarget output(ctx, member(params, "output"));
   smime::EncryptResult result;
   {

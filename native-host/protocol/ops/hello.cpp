@@ -1,8 +1,9 @@
 // hello: the version handshake (docs/protocol.md). Cheap on purpose: it is
 // the first request of every connection, so it touches neither the trust
-// store nor the key material.
+// store nor the key material; of the store it reads store.json alone.
 #include "base64.h"
 #include "ops/ops.h"
+#include "ops/store_access.h"
 #include "ops/support.h"
 #include "reply.h"
 
@@ -28,7 +29,7 @@ Reply hello(OpContext& ctx) {
       {"host_version", INKAN_VERSION},
       {"openssl", OpenSSL_version(OPENSSL_VERSION_STRING)},
       {"ops", names},
-      {"store", nullptr},
+      {"store", store_state(ctx)},
       {"limits",
        {{"max_request_frame", ctx.session.config().max_frame},
         {"max_reply_frame", kMaxReplyFrame},

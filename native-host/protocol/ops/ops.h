@@ -15,5 +15,21 @@ Reply verify(OpContext& ctx);
 Reply decrypt(OpContext& ctx);
 Reply inspect(OpContext& ctx);
 Reply key_forget(OpContext& ctx);
+Reply store_status(OpContext& ctx);
+Reply store_unlock(OpContext& ctx);
+Reply store_lock(OpContext& ctx);
+Reply store_passwd(OpContext& ctx);
+Reply identity_list(OpContext& ctx);
+Reply identity_import(OpContext& ctx);
+Reply identity_export(OpContext& ctx);
+Reply identity_export_cert(OpContext& ctx);
+Reply identity_delete(OpContext& ctx);
+Reply identity_expiring(OpContext& ctx);
+Reply trust_list(OpContext& ctx);
+Reply trust_add(OpContext& ctx);
+Reply trust_distrust(OpContext& ctx);
+Reply trust_remove(OpContext& ctx);
+Reply trust_builtin(OpContext& ctx);
+Reply cert_lint(OpContext& ctx);
 
 }  // namespace inkan::protocol::ops

@@ -43,15 +43,18 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-// A password copied out of the request, wiped when it goes out of scope.
-struct Password {
-  std::optional<std::string> value;
-  ~Password() {
-    if (value) OPENSSL_cleanse(value->data(), value->size());
-  }
-};
-
 }  // namespace
+
+Secret::Secret(const Json& obj, std::string_view name) {
+  const Json* v = member(obj, name);
+  if (v == nullptr) return;
+  if (!v->is_string()) bad(name, "must be a string");
+  m_value = v->get_ref<const std::string&>();
+}
+
+Secret::~Secret() {
+  if (m_value) OPENSSL_cleanse(m_value->data(), m_value->size());
+}
 
 const Json* member(const Json& obj, std::string_view name) {
   if (!obj.is_object()) return nullptr;
@@ -147,17 +150,17 @@ private:
 
 bool is_stream_output(const Json* form) { return form == nullptr || (form->is_string() && *form == "stream"); }
 
-OutputTarget::OutputTarget(OpContext& ctx, const Json* form) {
+OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix, unsigned mode) {
   if (is_stream_output(form)) {
     m_spool = std::make_unique<io::SpoolSink>();
   } else if (form->is_string() && *form == "spool") {
-    m_path = ctx.session.spool_dir() + "/inkan-" + random_hex(12) + ".eml";
+    m_path = ctx.session.spool_dir() + "/inkan-" + random_hex(12) + std::string(spool_suffix);
   } else if (form->is_object() && member(*form, "path") != nullptr && form->size() == 1) {
     m_path = absolute_path(ctx, (*form)["path"], "output");
   } else {
     bad("output", "must be \"stream\", \"spool\" or {\"path\": …}");
   }
-  if (!m_spool) m_file = std::make_unique<io::Output>(m_path, 0600);
+  if (!m_spool) m_file = std::make_unique<io::Output>(m_path, mode);
   m_counter = std::make_unique<CountingSink>(m_spool ? static_cast<io::Sink&>(*m_spool) : m_file->sink(), m_bytes);
 }
 
@@ -179,20 +182,19 @@ std::shared_ptr<const keys::Credentials> load_key(OpContext& ctx, const Json& fo
     if (!held) throw Error(Errc::password_required, "the key is not (or no longer) unlocked");
     return held;
   }
-  Password password;
-  password.value = string_param(form, "password");
+  const Secret password(form, "password");
   auto creds = std::make_shared<keys::Credentials>();
   if (const Json* p12 = member(form, "pkcs12")) {
     std::string bytes = read_small_input(ctx, *p12, "key.pkcs12");
     EngineTimer timer(ctx);
-    *creds = keys::load_pkcs12(bytes, password.value);
+    *creds = keys::load_pkcs12(bytes, password.value());
     OPENSSL_cleanse(bytes.data(), bytes.size());
   } else if (const Json* pem = member(form, "pem")) {
     std::string key_pem = read_small_input(ctx, *pem, "key.pem");
     const Json* cert = member(form, "cert");
     const std::string cert_pem = cert != nullptr ? read_small_input(ctx, *cert, "key.cert") : std::string();
     EngineTimer timer(ctx);
-    *creds = keys::load_pem(key_pem, cert_pem, password.value);
+    *creds = keys::load_pem(key_pem, cert_pem, password.value());
     OPENSSL_cleanse(key_pem.data(), key_pem.size());
   } else {
     bad("key", "needs pkcs12, pem or fingerprint");
@@ -218,18 +220,23 @@ std::vector<ossl::X509Ptr> load_certs(OpContext& ctx, const Json* list, std::str
   return out;
 }
 
+std::vector<ossl::X509CrlPtr> load_crls(OpContext& ctx) {
+  std::vector<ossl::X509CrlPtr> out;
+  const Json* crls = member(ctx.request.params, "crls");
+  if (crls == nullptr) return out;
+  if (!crls->is_array()) bad("crls", "must be an array of inputs");
+  for (const auto& form : *crls) {
+    auto list = x509::parse_crls(read_small_input(ctx, form, "crls"));
+    if (list.empty()) throw Error(Errc::cert_load_failed, "crls: no CRL");
+    for (auto& crl : list) out.push_back(std::move(crl));
+  }
+  return out;
+}
+
 x509::TrustStore load_trust(OpContext& ctx) {
   x509::TrustStore store;
-  const Json& params = ctx.request.params;
-  for (auto& c : load_certs(ctx, member(params, "trust"), "trust")) store.add_anchor(std::move(c));
-  if (const Json* crls = member(params, "crls")) {
-    if (!crls->is_array()) bad("crls", "must be an array of inputs");
-    for (const auto& form : *crls) {
-      auto list = x509::parse_crls(read_small_input(ctx, form, "crls"));
-      if (list.empty()) throw Error(Errc::cert_load_failed, "crls: no CRL");
-      for (auto& crl : list) store.add_crl(std::move(crl));
-    }
-  }
+  for (auto& c : load_certs(ctx, member(ctx.request.params, "trust"), "trust")) store.add_anchor(std::move(c));
+  for (auto& crl : load_crls(ctx)) store.add_crl(std::move(crl));
   return store;
 }
 

@@ -24,6 +24,20 @@ bool bool_param(const Json& obj, std::string_view name, bool fallback);
 std::optional<std::int64_t> int_param(const Json& obj, std::string_view name);
 const Json& required(const Json& obj, std::string_view name);
 
+/** A password or passphrase copied out of the request; wiped when it goes out of scope. */
+class Secret {
+public:
+  /** The string member `name` of obj (BAD_REQUEST if it is not a string); empty when absent. */
+  Secret(const Json& obj, std::string_view name);
+  ~Secret();
+  Secret(const Secret&) = delete;
+  Secret& operator=(const Secret&) = delete;
+  const std::optional<std::string>& value() const { return m_value; }
+
+private:
+  std::optional<std::string> m_value;
+};
+
 /** The base64 text of a "data" member, whether cut out of the frame or a JSON string. */
 std::string_view data_text(const OpContext& ctx, const Json& value, std::string_view what);
 
@@ -49,7 +63,8 @@ private:
 /** Where an op's bytes go: a stream of chunks, a spool file, or a file the add-on named. */
 class OutputTarget {
 public:
-  OutputTarget(OpContext& ctx, const Json* form);
+  /** spool_suffix names spool files ("inkan-<random>.eml"); mode is that of written files. */
+  OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix = ".eml", unsigned mode = 0600);
   io::Sink& sink();
   /**
    * Completes the output: commits a file (and puts {path, bytes} in
@@ -73,6 +88,8 @@ std::shared_ptr<const keys::Credentials> load_key(OpContext& ctx, const Json& fo
 std::vector<ossl::X509Ptr> load_certs(OpContext& ctx, const Json* list, std::string_view what);
 /** "trust" and "crls" of the request. */
 x509::TrustStore load_trust(OpContext& ctx);
+/** "crls" of the request. */
+std::vector<ossl::X509CrlPtr> load_crls(OpContext& ctx);
 
 /** Times the engine part of an op for the log. */
 class EngineTimer {

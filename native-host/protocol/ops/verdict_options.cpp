@@ -4,10 +4,19 @@
 
 namespace inkan::protocol::ops {
 
-VerdictOptions::VerdictOptions(OpContext& ctx) : trust(load_trust(ctx)) {
+VerdictOptions::VerdictOptions(OpContext& ctx) {
   const Json& params = ctx.request.params;
+  if (member(params, "trust") != nullptr) {
+    // Exactly the anchors the request names (tests, power users).
+    given = load_trust(ctx);
+    options.trust = &given;
+  } else {
+    crls = load_crls(ctx);
+    kept = ctx.session.store_trust();
+    options.trust = kept.get();
+    for (const auto& c : crls) options.crls.push_back(c.get());
+  }
   extra = load_certs(ctx, member(params, "certs"), "certs");
-  options.trust = &trust;
   for (const auto& c : extra) options.extra_certs.push_back(c.get());
   options.at = ctx.now;
   if (const auto at = string_param(params, "at")) {

@@ -1,7 +1,11 @@
 // verify: the verdict of docs/verdict.md for a message (or a bare CMS
-// signature), the same JSON as `inkan verify --json`.
+// signature), the same JSON as `inkan verify --json`. Without `trust` the
+// store's anchors judge it; an encrypted message is decrypted with `key`, or
+// with the store's keys, which are unsealed only when the message turns out
+// to be encrypted (so a locked store costs nothing for signed mail).
 #include "mime/date.h"
 #include "ops/ops.h"
+#include "ops/store_access.h"
 #include "ops/support.h"
 #include "ops/verdict_options.h"
 #include "smime/analyse.h"
@@ -13,10 +17,28 @@ Reply verify(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
   VerdictOptions judged(ctx);
+  const Json* key = member(params, "key");
+  const auto identity = string_param(params, "identity");
+  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
   std::shared_ptr<const keys::Credentials> creds;
-  if (const Json* key = member(params, "key")) {
+  std::shared_ptr<std::vector<keys::Credentials>> stored;
+  if (key != nullptr) {
     creds = load_key(ctx, *key, reply.result);
     judged.options.keys.push_back(creds.get());
+  } else {
+    judged.options.key_source = [&ctx, &stored, &identity]() {
+      std::vector<const keys::Credentials*> keys;
+      store::Store store = store_for_keys(ctx);  // STORE_LOCKED: the add-on unlocks and asks again
+      try {
+        stored = store_decryption_keys(store, identity);
+      } catch (const Error& e) {
+        // No key in the store: the message stays unreadable (NO_MATCHING_RECIPIENT), as without a store.
+        if (e.code() != Errc::no_identity || identity) throw;
+        return keys;
+      }
+      for (const auto& k : *stored) keys.push_back(&k);
+      return keys;
+    };
   }
   std::unique_ptr<io::Source> content;
   if (const Json* c = member(params, "content")) {
