@@ -147,7 +147,17 @@ Json verdict_contact_json(const HarvestReport& report, const Verdict& verdict, c
     const bool is_from = std::find(from.begin(), from.end(), ch.address) != from.end();
     if (best == nullptr || (is_from && std::find(from.begin(), from.end(), best->address) == from.end())) best = &ch;
   }
-  if (best == nullptr) return nullptr;
+  if (best == nullptr) {
+    // The signer's contact could not be read: say so rather than pretend nothing happened.
+    for (const auto& p : report.problems) {
+      for (const auto& a : verdict.signers.front().cert->emails) {
+        if (p.file == contact_relative_path(a)) {
+          return {{"address", a}, {"error", {{"code", std::string(code_string(p.code))}, {"detail", p.detail}}}};
+        }
+      }
+    }
+    return nullptr;
+  }
   return {{"address", best->address},
           {"change", change_name(best->change)},
           {"fingerprint", best->fingerprint},

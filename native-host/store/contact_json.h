@@ -31,8 +31,9 @@ nlohmann::ordered_json harvest_json(const HarvestReport& report);
 /**
  * The `contact` member of a verify reply: for the first signer's certificate
  * and its From address, {"address","change","fingerprint","status",
- * "known_since","contact_since","key_change","trusted"}; null when the signer's
- * certificate did not reach a contact.
+ * "known_since","contact_since","key_change","trusted"}; {"address","error":{code,detail}}
+ * when that contact's file could not be read; null when the signer's certificate
+ * reached no contact.
  */
 nlohmann::ordered_json verdict_contact_json(const HarvestReport& report, const Verdict& verdict,
                                             const std::vector<std::string>& from);
