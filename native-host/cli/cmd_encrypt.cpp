@@ -1,12 +1,17 @@
 #include "commands.h"
+#include "contact_cli.h"
 #include "io/sink.h"
 #include "smime/analyse.h"
 #include "smime/encrypt_message.h"
 #include "smime/inspect.h"
 #include "store_access.h"
 #include "text.h"
+#include "mime/address.h"
+#include "mime/headers.h"
 #include "x509/cert.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 namespace inkan::cli {
@@ -70,6 +75,21 @@ void use_store_identity(const Args& args, const io::Source& input, std::int64_t 
   if (self) options.self = ossl::up_ref(self->cert.get());
 }
 
+// The message's own recipients: every mailbox of its To and Cc fields (Bcc recipients
+// would be named in the ciphertext for every reader to see).
+std::vector<std::string> message_recipients(const io::Source& message) {
+  std::vector<std::string> out;
+  const auto block = mime::parse_header_block(message, {0, message.size()});
+  for (const auto& f : block.headers.fields()) {
+    if (!mime::iequals(f.name, "To") && !mime::iequals(f.name, "Cc")) continue;
+    for (const auto& m : mime::parse_mailboxes(f.value)) {
+      const std::string a = mime::normalize_address(m.address);
+      if (!a.empty() && std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
@@ -88,19 +108,35 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   smime::EncryptMessageOptions options;
   options.now = ctx.now;
   const x509::TrustStore trust = load_trust(args);
-  for (const auto& path : args.values("--to")) {
-    for (auto& r : load_recipient(path, trust, ctx.now)) options.recipients.push_back(std::move(r));
+  // --to FILE (a path that exists) as before; --to ADDRESS from the contacts and identities;
+  // no --to at all: the message's To and Cc, from the contacts and identities.
+  std::vector<std::string> addresses;
+  for (const auto& to : args.values("--to")) {
+    if (!std::filesystem::exists(to) && is_address(to) && to.find('/') == std::string::npos) {
+      addresses.push_back(to);
+      continue;
+    }
+    for (auto& r : load_recipient(to, trust, ctx.now)) options.recipients.push_back(std::move(r));
+  }
+  std::unique_ptr<io::Source> input;
+  if (args.values("--to").empty()) {
+    input = io::open_input(args.input());
+    addresses = message_recipients(*input);
+    if (addresses.empty()) throw Error(Errc::usage, "give --to (the message has no To or Cc recipients)");
+  }
+  if (!addresses.empty()) {
+    store::Store contacts_store = open_store(args);
+    for (auto& r : recipients_for(contacts_store, addresses, ctx.now)) options.recipients.push_back(std::move(r));
   }
   if (options.recipients.empty()) throw Error(Errc::usage, "--to is required");
   std::optional<keys::Credentials> creds;
-  std::unique_ptr<io::Source> input;
   if (args.value("--key")) {
     if (args.value("--identity")) throw Error(Errc::usage, "--key and --identity exclude each other");
     creds = load_key(args);
     options.self = ossl::up_ref(creds->cert.get());
     if (!args.flag("--no-sign")) options.sign_with = &*creds;
   } else if (!args.value("--self")) {
-    input = io::open_input(args.input());
+    if (!input) input = io::open_input(args.input());
     use_store_identity(args, *input, ctx.now, creds, options);
   }
   if (const auto self = args.value("--self")) options.self = std::move(x509::load_certificates(*self).front());

@@ -62,7 +62,8 @@ int store_status(const std::vector<std::string>& argv, const Context& ctx) {
             << text(st.file->has_passphrase ? "label.yes" : "label.no", lang) << "\n"
             << text("label.store_identities", lang) << ": " << st.identities << "\n"
             << text("label.store_anchors", lang) << ": " << st.user_anchors << "\n"
-            << text("label.store_distrusted", lang) << ": " << st.distrusted << "\n";
+            << text("label.store_distrusted", lang) << ": " << st.distrusted << "\n"
+            << text("label.store_contacts", lang) << ": " << st.contacts << "\n";
   print_problems(st.problems, lang);
   return kExitOk;
 }

@@ -1,8 +1,10 @@
 #include "commands.h"
+#include "contact_cli.h"
 #include "io/sink.h"
 #include "mime/date.h"
 #include "mime/line_reader.h"
 #include "smime/analyse.h"
+#include "store/contact_json.h"
 #include "store_access.h"
 #include "text.h"
 #include "verdict_json.h"
@@ -51,12 +53,17 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
                                        {"--pass-file", true}, {"--trust", true, true}, {"--cert", true, true},
                                        {"--crl", true, true}, {"--at", true},      {"--allow-sha1"},
                                        {"--json"},            {"--content", true},  {"--output", true, false, "-o"},
-                                       {"--identity", true}};
+                                       {"--identity", true},  {"--harvest"}};
   for (auto& o : store_pass_options()) specs.push_back(std::move(o));
   const Args args(argv, specs);
+  const bool harvest = args.flag("--harvest");
+  // Contacts are judged by the store's trust settings; a verdict against other anchors would be recorded as if it were.
+  if (harvest && !args.values("--trust").empty()) throw Error(Errc::usage, "--harvest uses the store's trust anchors: drop --trust");
+  std::optional<store::Store> store;
+  if (args.values("--trust").empty()) store.emplace(open_store(args));
   // --trust: exactly those anchors. Without it: the store's (built-in roots and the
   // user's own CAs, minus what the user distrusts).
-  x509::TrustStore trust = args.values("--trust").empty() ? open_store(args).trust_store() : load_trust(args);
+  x509::TrustStore trust = store ? store->trust_store() : load_trust(args);
   if (args.values("--trust").empty()) {
     for (const auto& path : args.values("--crl")) {
       for (auto& crl : x509::load_crls(path)) trust.add_crl(std::move(crl));
@@ -88,10 +95,25 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
                          [&](std::string_view chunk) { out.sink().write(chunk); });
     out.commit();
   }
+  std::optional<CliHarvest> harvested;
+  if (harvest) harvested = harvest_into(*store, analysis.verdict, *input, "cli", ctx.now);
   if (args.flag("--json")) {
-    std::cout << dump_json(to_json(analysis.verdict)) << std::endl;
+    auto j = to_json(analysis.verdict);
+    if (harvested && harvested->error) {
+      j["contact"] = {{"error", {{"code", std::string(code_string(harvested->error->code()))}, {"detail", harvested->error->detail()}}}};
+    } else if (harvested) {
+      j["contact"] = store::verdict_contact_json(harvested->report, analysis.verdict, harvested->from);
+    }
+    std::cout << dump_json(j) << std::endl;
   } else {
     print_human(analysis.verdict, ctx.lang);
+    if (harvested && harvested->error) {
+      std::cerr << "inkan: " << text("label.harvest_failed", ctx.lang) << ": [" << code_string(harvested->error->code())
+                << "] " << harvested->error->detail() << std::endl;
+    } else if (harvested && !harvested->report.changes.empty()) {
+      std::cout << text("label.contact", ctx.lang) << ":\n";
+      print_harvest(std::cout, harvested->report, ctx.lang);
+    }
   }
   return analysis.verdict.status == Status::good ? kExitOk : kExitNotGood;
 }

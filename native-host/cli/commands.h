@@ -21,5 +21,6 @@ int run_acme(const std::vector<std::string>& argv, const Context& ctx);
 int run_id(const std::vector<std::string>& argv, const Context& ctx);     ///< id import|export|export-cert|list|expiring|delete
 int run_trust(const std::vector<std::string>& argv, const Context& ctx);  ///< trust list|add|distrust|remove
 int run_store(const std::vector<std::string>& argv, const Context& ctx);  ///< store passwd|status
+int run_contact(const std::vector<std::string>& argv, const Context& ctx);  ///< contact list|show|harvest|accept|reject|delete|lookup|import
 
 }  // namespace inkan::cli

@@ -47,7 +47,8 @@ int exit_code_for(Errc code) {
     case Errc::not_found:
     case Errc::already_exists:
     case Errc::no_identity:
-    case Errc::trust_anchor_unusable: return kExitKey;
+    case Errc::trust_anchor_unusable:
+    case Errc::no_recipient_cert: return kExitKey;
     case Errc::not_encrypted:
     case Errc::encrypted_part_not_root:
     case Errc::no_matching_recipient:

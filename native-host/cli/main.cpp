@@ -28,7 +28,7 @@ constexpr Command kCommands[] = {
     {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
     {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
     {"id", inkan::cli::run_id},           {"trust", inkan::cli::run_trust},       {"store", inkan::cli::run_store},
-    {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},
+    {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},         {"contact", inkan::cli::run_contact},
 };
 
 bool wants_help(const std::vector<std::string>& args) {

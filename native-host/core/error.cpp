@@ -117,6 +117,9 @@ constexpr std::array kErrors{
   ErrorText{Errc::trust_anchor_unusable, "TRUST_ANCHOR_UNUSABLE",
             "The certificate cannot be a trust anchor (it is not a CA certificate, or it has expired).",
             "この証明書は信頼アンカーにできません（CA 証明書ではないか、期限切れです）。"},
+  ErrorText{Errc::no_recipient_cert, "NO_RECIPIENT_CERT",
+            "Some recipients have no usable certificate to encrypt to.",
+            "暗号化に使える証明書がない受信者がいます。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

@@ -3,6 +3,7 @@
 // types is the public contract of `inkan verify --json` and the native host.
 #pragma once
 
+#include "cms/attributes.h"
 #include "x509/cert.h"
 
 #include <cstdint>
@@ -52,6 +53,9 @@ struct SignerVerdict {
   bool valid_now = false;                ///< certificate path valid at the verification time
   std::optional<bool> valid_when_signed; ///< path valid at signingTime (absent without one)
   std::vector<std::string> capabilities;
+  /// The same with OIDs and parameters (RSAES-OAEP's hash), so a harvested contact can be
+  /// encrypted to exactly as advertised; not part of the JSON (the names are).
+  std::vector<cms::Capability> capability_details;
   std::optional<KeyPreferenceRef> encryption_key_preference;
 
   void add_reason(const std::string& reason);

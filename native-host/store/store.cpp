@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include "store/contact.h"
 #include "store/durable_file.h"
 #include "mime/address.h"
 #include "mime/date.h"
@@ -89,13 +90,19 @@ const StoreKey& Store::key() {
   return *m_key;
 }
 
-void Store::remove_debris() const {
-  for (const auto& dir : {m_root, identities_dir(), anchors_dir(), distrust_dir()}) remove_temp_debris(dir);
+void Store::remove_debris(bool all_contacts) const {
+  for (const auto& dir : {m_root, identities_dir(), anchors_dir(), distrust_dir(), m_root / "intermediates"}) {
+    remove_temp_debris(dir);
+  }
+  if (!all_contacts) return;
+  for (const auto& shard : list_names(m_root / "contacts")) {
+    if (is_contact_shard_name(shard)) remove_temp_debris(m_root / "contacts" / shard);
+  }
 }
 
-StoreFile Store::ensure_store_file(std::int64_t now) {
+StoreFile Store::ensure_store_file(std::int64_t now, bool all_contacts) {
   ensure_private_dir(m_root);
-  remove_debris();
+  remove_debris(all_contacts);
   if (auto existing = header()) return std::move(*existing);
   // No store.json. Identities without it would be keys nobody can open again: refuse to
   // start a new store key over them.
@@ -494,6 +501,10 @@ StoreStatus Store::status() const {
   s.problems.insert(s.problems.end(), ids.problems.begin(), ids.problems.end());
   s.user_anchors = read_user_anchors(s.problems).size();
   s.distrusted = read_distrust(s.problems).size();
+  for (const auto& shard : list_names(m_root / "contacts")) {
+    if (!is_contact_shard_name(shard)) continue;
+    for (const auto& name : list_names(m_root / "contacts" / shard)) s.contacts += is_contact_file_name(name) ? 1U : 0U;
+  }
   return s;
 }
 

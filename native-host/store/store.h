@@ -6,6 +6,8 @@
 //   <root>/identities/<sha256>.json        one identity per certificate (identity.h)
 //   <root>/trust/anchors/<sha256>.pem      user-trusted CAs (trust_settings.h)
 //   <root>/trust/distrust/<sha256>         explicit distrust
+//   <root>/contacts/<aa>/<sha256>.json     other people's certificates, one file per address (contacts.h)
+//   <root>/intermediates/<sha256>.pem      issuer certificates carried with contacts' certificates
 //
 // Every change is one file created, replaced or removed atomically
 // (durable_file.h) while holding the write lock (write_lock.h); readers take
@@ -75,6 +77,7 @@ struct StoreStatus {
   std::size_t user_anchors = 0;
   std::size_t builtin_anchors = 0;
   std::size_t distrusted = 0;
+  std::size_t contacts = 0;  ///< contact files (not parsed)
   std::vector<Problem> problems;
 };
 
@@ -90,6 +93,7 @@ public:
   Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& root() const { return m_root; }
+  std::chrono::milliseconds lock_wait() const { return m_options.lock_wait; }
 
   /** store.json, parsed; nullopt when there is no store yet. STORE_CORRUPT / STORE_VERSION_UNSUPPORTED. */
   std::optional<StoreFile> header() const;
@@ -160,14 +164,24 @@ public:
 
   StoreStatus status() const;
 
+  /**
+   * For other kinds of items (contacts.h), while holding the WriteLock: store.json
+   * (created with a new store key if there is none) and the debris of the store's
+   * fixed folders cleared. The caller clears the debris of the contact folders it writes.
+   */
+  StoreFile prepare_write(std::int64_t now) { return ensure_store_file(now, /*all_contacts=*/false); }
+
 private:
   std::filesystem::path identities_dir() const { return m_root / "identities"; }
   std::filesystem::path anchors_dir() const { return m_root / "trust" / "anchors"; }
   std::filesystem::path distrust_dir() const { return m_root / "trust" / "distrust"; }
-  /** Under the write lock: removes what killed writers left (".tmp-*") in every store directory. */
-  void remove_debris() const;
+  /**
+   * Under the write lock: removes what killed writers left (".tmp-*") in the store's
+   * directories; the contact shards too when all_contacts (256 small directories).
+   */
+  void remove_debris(bool all_contacts = true) const;
   /** Under the write lock: store.json, created (with a new store key) if there is none; clears debris. */
-  StoreFile ensure_store_file(std::int64_t now);
+  StoreFile ensure_store_file(std::int64_t now, bool all_contacts = true);
   std::vector<DistrustEntry> read_distrust(std::vector<Problem>& problems) const;
   std::vector<AnchorEntry> read_user_anchors(std::vector<Problem>& problems) const;
 

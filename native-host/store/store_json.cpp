@@ -176,6 +176,7 @@ nlohmann::ordered_json status_json(const StoreStatus& s) {
   j["trust_anchors"] = s.user_anchors;
   j["builtin_roots"] = s.builtin_anchors;
   j["distrusted"] = s.distrusted;
+  j["contacts"] = s.contacts;
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   for (const auto& p : s.problems) problems.push_back(problem_json(p));
   j["problems"] = problems;

@@ -64,7 +64,10 @@ expect_exit "no command" 2 "" inkan
 expect_exit "unknown command" 2 "" inkan frobnicate
 expect_exit "unknown option" 2 USAGE inkan sign --frobnicate "${KEY[@]}" msg.eml
 expect_exit "sign --detached-file without --key or --identity" 2 USAGE inkan sign --detached-file msg.eml
-expect_exit "encrypt without --to" 2 USAGE inkan encrypt "${KEY[@]}" msg.eml
+# Without --to the message's To/Cc are looked up in the contacts; there are none here.
+expect_exit "encrypt without --to, no contact for the To address" 4 NO_RECIPIENT_CERT inkan encrypt "${KEY[@]}" msg.eml
+printf 'From: alice@example.org\r\nSubject: nobody\r\n\r\nText.\r\n' >no-recipients.eml
+expect_exit "encrypt without --to, the message has no To or Cc" 2 USAGE inkan encrypt "${KEY[@]}" no-recipients.eml
 expect_exit "unknown --cipher" 2 USAGE inkan encrypt --cipher des --to "$PKI/bob.pem" "${KEY[@]}" msg.eml
 expect_exit "--detached-file with --opaque" 2 USAGE inkan sign --detached-file --opaque "${KEY[@]}" msg.eml
 expect_exit "two password sources" 2 USAGE inkan sign --pass-file /dev/null "${KEY[@]}" msg.eml

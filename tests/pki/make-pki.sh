@@ -8,6 +8,8 @@
 # with chain). Trust anchor: root.pem. CRL: sub.crl (revokes "revoked").
 set -euo pipefail
 out=${1:?usage: make-pki.sh OUTDIR}
+# A PKI made by an older version of this script is made again (new certificates appear).
+script_sum=$(sha256sum "$0" | cut -d' ' -f1)
 mkdir -p "$out"
 cd "$out"
 
@@ -27,10 +29,8 @@ make_decoys() {
   done > decoy-roots.pem.tmp
   mv decoy-roots.pem.tmp decoy-roots.pem
 }
-if [ -f .done ]; then
-  make_decoys
-  exit 0
-fi
+[ -f .done ] && [ "$(cat .done)" = "$script_sum" ] && exit 0
+find . -mindepth 1 -delete
 
 cat > openssl.cnf <<'CNF'
 [req]
@@ -134,6 +134,11 @@ rsa_key sub.key
 csr sub.key sub.csr
 issue root root.pem root.key "/CN=Inkan Test Intermediate" sub_ext sub.csr sub.pem
 init_ca sub
+# A second intermediate under the same root: another trusted CA (for contacts' key changes).
+rsa_key sub2.key
+csr sub2.key sub2.csr
+issue root root.pem root.key "/CN=Inkan Test Intermediate 2" sub_ext sub2.csr sub2.pem
+init_ca sub2
 
 # person ca_name key_kind ext email [start end]
 person() {
@@ -146,6 +151,7 @@ person() {
   csr "$name.key" "$name.csr"
   local ca_cert=sub.pem ca_key=sub.key
   [ "$ca" = other-root ] && { ca_cert=other-root.pem; ca_key=other-root.key; }
+  [ "$ca" = sub2 ] && { ca_cert=sub2.pem; ca_key=sub2.key; }
   EMAIL=$email issue "$ca" "$ca_cert" "$ca_key" "/CN=${name}/emailAddress=${email}" "$ext" "$name.csr" "$name.pem" "${@:6}"
   cat "$name.pem" "$ca_cert" > "$name-chain.pem"
   openssl pkcs12 -export -in "$name.pem" -inkey "$name.key" -certfile "$ca_cert" \
@@ -177,6 +183,22 @@ person split-enc sub rsa2048 encrypt_only_ext split@example.org
 EMAIL=alice@example.org issue sub sub.pem sub.key "/CN=alice/emailAddress=alice@example.org" rsa_ext alice.csr \
   alice-renewed.pem
 
+# For the contacts (tests/unit/store/contacts_*): one address, tofu@example.org, with
+# certificates from the same CA (tofu-old; tofu-new, a renewal with a newer notBefore;
+# tofu-older, older than tofu-old), from another trusted CA (tofu-sub2), from an
+# untrusted root (tofu-other), and a self-signed one (tofu-self).
+person tofu-old sub rsa2048 rsa_ext tofu@example.org 20240101000000Z 20990101000000Z
+person tofu-older sub rsa2048 rsa_ext tofu@example.org 20230101000000Z 20990101000000Z
+person tofu-new sub rsa2048 rsa_ext tofu@example.org
+person tofu-sub2 sub2 rsa2048 rsa_ext tofu@example.org
+person tofu-other other-root rsa2048 rsa_ext tofu@example.org
+rsa_key tofu-self.key
+openssl req -x509 -new -config openssl.cnf -key tofu-self.key -subj "/CN=tofu/emailAddress=tofu@example.org" -days 730 \
+  -addext "subjectAltName=email:tofu@example.org" -addext "keyUsage=critical,digitalSignature,keyEncipherment" \
+  -addext "extendedKeyUsage=emailProtection" -addext "basicConstraints=CA:FALSE" -out tofu-self.pem
+cp tofu-self.pem tofu-self-chain.pem
+openssl pkcs12 -export -in tofu-self.pem -inkey tofu-self.key -passout pass:test -out tofu-self.p12
+
 # A signing-only certificate has no email in the SAN or subject.
 rsa_key noemail.key
 csr noemail.key noemail.csr
@@ -193,4 +215,4 @@ for n in alice bob; do
   openssl pkcs12 -export -legacy -in "$n.pem" -inkey "$n.key" -certfile sub.pem -passout pass:test -out "$n-legacy.p12"
 done
 make_decoys
-touch .done
+echo "$script_sum" > .done

@@ -65,3 +65,50 @@ every_file_parses() {
   done
   return "$bad"
 }
+
+# ---- contacts ----------------------------------------------------------------------------
+
+# make_contact_cert NAME ADDRESS: NAME.crt and NAME.key, an EC P-256 certificate for ADDRESS
+# issued by the test PKI's intermediate (sub), so it chains to root.pem.
+make_contact_cert() {
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -subj "/CN=$1" \
+    -out "$1.csr" 2>/dev/null
+  printf 'subjectAltName=email:%s\nkeyUsage=critical,digitalSignature,keyAgreement\nextendedKeyUsage=emailProtection\nbasicConstraints=CA:FALSE\nauthorityKeyIdentifier=keyid\n' \
+    "$2" >"$1.ext"
+  openssl x509 -req -in "$1.csr" -CA "$PKI/sub.pem" -CAkey "$PKI/sub.key" -set_serial "0x$(openssl rand -hex 8)" \
+    -days 300 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+}
+
+# signed_mail NAME ADDRESS ID OUT: a message From ADDRESS with Message-ID <ID>, signed by
+# `openssl cms -sign` with NAME.crt/NAME.key (carrying the intermediate), with a Date.
+signed_mail() {
+  printf 'Content-Type: text/plain\r\n\r\nHello from %s (%s).\r\n' "$2" "$3" >"$4.part"
+  openssl cms -sign -in "$4.part" -signer "$1.crt" -inkey "$1.key" -certfile "$PKI/sub.pem" -md sha256 \
+    -from "$2" -to me@example.org -subject test -out "$4.raw"
+  { printf 'Date: %s\nMessage-ID: <%s>\n' "$(date -u '+%a, %d %b %Y %H:%M:%S +0000')" "$3"; cat "$4.raw"; } >"$4"
+  rm -f "$4.part" "$4.raw"
+}
+
+# contact_history ADDRESS: "FINGERPRINT TIMES_SEEN" per certificate in `inkan contact show
+# --json`, sorted; nothing when there is no such contact.
+contact_history() {
+  "$INKAN_CLI" contact show "$1" --json 2>/dev/null |
+    perl -MJSON::PP -0777 -ne 'my $j = decode_json($_); print "$_->{fingerprint} $_->{times_seen}\n" for @{$j->{history}}' | sort
+}
+
+# every_contact_parses ROOT: each contact file is JSON with its address and certificates
+# (perl JSON::PP, not Inkan), each intermediate a certificate openssl reads.
+every_contact_parses() {
+  local f bad=0
+  while IFS= read -r f; do
+    perl -MJSON::PP -0777 -ne 'my $j = decode_json($_); exit !($j->{format} eq "inkan-contact" &&
+      $j->{address} =~ /@/ && @{$j->{certificates}} > 0 &&
+      !grep { $_->{certificate} !~ /BEGIN CERTIFICATE/ } @{$j->{certificates}})' "$f" 2>/dev/null ||
+      { echo "unreadable: $f" >&2; bad=1; }
+  done < <(find "$1/contacts" -name '*.json' 2>/dev/null)
+  for f in "$1"/intermediates/*.pem; do
+    [ -e "$f" ] || continue
+    openssl x509 -in "$f" -noout 2>/dev/null || { echo "unreadable: $f" >&2; bad=1; }
+  done
+  return "$bad"
+}

@@ -207,8 +207,9 @@ std::vector<SignerVerdict> verify_signers(CMS_ContentInfo* cms, const ContentDig
     v.digest_algorithm = digest_name(dig_nid);
     const SigAlg sig = signature_algorithm(sig_alg);
     v.signature_algorithm = sig.name;
+    v.capability_details = read_capabilities(si);
     v.capabilities.clear();
-    for (const auto& cap : read_capabilities(si)) v.capabilities.push_back(cap.name);
+    for (const auto& cap : v.capability_details) v.capabilities.push_back(cap.name);
     if (auto pref = read_encryption_key_preference(si)) v.encryption_key_preference = KeyPreferenceRef{pref->issuer, pref->serial};
 
     // Algorithms first: a weak digest makes everything else moot.
