@@ -28,7 +28,8 @@ constexpr Command kCommands[] = {
     {"sign", inkan::cli::run_sign},       {"verify", inkan::cli::run_verify},   {"encrypt", inkan::cli::run_encrypt},
     {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
     {"id", inkan::cli::run_id},           {"trust", inkan::cli::run_trust},       {"store", inkan::cli::run_store},
-    {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},
+    {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},         {"ca", inkan::cli::run_ca},
+    {"actalis", inkan::cli::run_actalis},
 };
 
 bool wants_help(const std::vector<std::string>& args) {

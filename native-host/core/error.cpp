@@ -117,6 +117,9 @@ constexpr std::array kErrors{
   ErrorText{Errc::trust_anchor_unusable, "TRUST_ANCHOR_UNUSABLE",
             "The certificate cannot be a trust anchor (it is not a CA certificate, or it has expired).",
             "この証明書は信頼アンカーにできません（CA 証明書ではないか、期限切れです）。"},
+  ErrorText{Errc::archive_unusable, "ARCHIVE_UNUSABLE",
+            "The ZIP archive cannot be used: it must hold exactly one .pfx or .p12 file, unencrypted, with a safe name.",
+            "この ZIP アーカイブは使えません。暗号化されていない安全な名前の .pfx または .p12 ファイルをちょうど 1 つ含む必要があります。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

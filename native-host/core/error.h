@@ -58,6 +58,7 @@ enum class Errc {
   unknown_format,
   no_identity,
   trust_anchor_unusable,
+  archive_unusable,
   internal,
 };
 
