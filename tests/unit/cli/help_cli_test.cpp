@@ -17,7 +17,9 @@ const char* const kCommands[] = {"sign",        "verify",         "encrypt",    
                                  "id import",   "id export",      "id export-cert", "id list",    "id expiring",
                                  "id delete",   "trust list",     "trust add",    "trust distrust", "trust remove",
                                  "store passwd", "store status", "trust builtin", "lint",         "csr",
-                                 "acme account", "acme order",     "acme reply",   "acme resume"};
+                                 "acme account", "acme order",     "acme reply",   "acme resume",
+                                 "ca init",      "ca issue",       "ca list",      "ca revoke",    "ca crl",
+                                 "actalis code"};
 
 // "id import" -> {"id", "import"}, followed by the rest.
 std::vector<std::string> command_line(const std::string& command, const std::vector<std::string>& rest) {
@@ -107,7 +109,7 @@ TEST_F(CliTest, HelpFollowsTheLanguage) {
 }
 
 TEST_F(CliTest, GroupHelpListsEverySubcommand) {
-  for (const std::string group : {"id", "trust", "store", "acme"}) {
+  for (const std::string group : {"id", "trust", "store", "acme", "ca", "actalis"}) {
     const auto help = inkan({group, "--help"});
     ASSERT_EQ(help.exit_code, 0) << group << ": " << inkan::test::describe(help);
     for (const char* command : kCommands) {
