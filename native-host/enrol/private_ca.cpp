@@ -228,6 +228,7 @@ CompanyCa ca_init(store::Store& store, const CaInitRequest& request, std::int64_
   ca.key_type = std::string(to_string(request.key_type));
   ca.crl_url = request.crl_url;
   ca.created_at = now;
+  if (store.exists()) (void)store.key();  // unlock before the lock
   store.locked_change(now, [&] {
     const store::StoreKey& k = store.key();
     ca.sealed_key = store::seal_private_key(key.get(), k);

@@ -88,11 +88,11 @@ void Store::remove_debris() const {
 }
 
 void Store::locked_change(std::int64_t now, const std::function<void()>& change) {
-  // Unlock before taking the lock: scrypt and a terminal prompt must not hold up other writers.
-  if (exists()) (void)key();
   WriteLock lock(m_root, m_options.lock_wait);
   const StoreFile file = ensure_store_file(now);
-  if (key().id() != file.key_id) throw Error(Errc::store_corrupt, "store.json changed its store key");
+  // A key unlocked before the lock (as callers that seal keys must: scrypt and a
+  // terminal prompt must not hold up other writers) must still be this store's.
+  if (m_key && m_key->id() != file.key_id) throw Error(Errc::store_corrupt, "store.json changed its store key");
   change();
 }
 
@@ -340,6 +340,7 @@ std::vector<PendingKey> Store::read_pending(std::vector<Problem>& problems) cons
 PendingKey Store::add_pending_key(EVP_PKEY* private_key, PendingKey facts, std::int64_t now) {
   facts.id = public_key_id(private_key);
   facts.created_at = now;
+  if (exists()) (void)key();  // unlock before the lock
   locked_change(now, [&] {
     const StoreKey& k = key();
     facts.sealed_key = seal_private_key(private_key, k);

@@ -156,7 +156,9 @@ public:
    * Runs change() holding the write lock, after store.json exists (created if
    * needed, protected by the passphrase given with set_passphrase) and the
    * debris of killed writers is cleared from every store directory. change()
-   * writes with durable_file.h; key() is usable inside.
+   * writes with durable_file.h. A change that seals keys calls key() before
+   * (when the store exists), so unlocking never holds the lock; inside, key()
+   * is then the checked key of this store (or the new store's).
    */
   void locked_change(std::int64_t now, const std::function<void()>& change);
 
