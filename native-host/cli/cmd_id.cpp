@@ -1,14 +1,22 @@
 // inkan id import|export|export-cert|list|expiring|delete: the user's own keys
 // and certificates in the store.
+#include "actalis.h"
+#include "private_ca.h"
 #include "commands.h"
 #include "io/sink.h"
+#include "mime/address.h"
+#include "mime/date.h"
 #include "password.h"
 #include "store/store_json.h"
 #include "store_access.h"
 #include "store_text.h"
 #include "text.h"
 #include "x509/cert.h"
+#include "x509/lint.h"
 
+#include <openssl/err.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -25,8 +33,7 @@ const std::string& one_positional(const Args& args, const char* what) {
   return args.positionals().front();
 }
 
-store::KeyBundle read_bundle(const Args& args, const std::string& path) {
-  const std::string bytes = io::read_file(path, 16ULL << 20);
+store::KeyBundle read_bundle(const Args& args, const std::string& path, const std::string& bytes) {
   PasswordSource password(args);
   try {
     return store::read_key_file(bytes, load_cert_files(args.values("--cert")), password.given());
@@ -38,19 +45,89 @@ store::KeyBundle read_bundle(const Args& args, const std::string& path) {
   }
 }
 
+// Actalis mails its PKCS#12 in a ZIP; the password is the one its form showed.
+enrol::ActalisImport import_zip(const Args& args, const std::string& path, const std::string& bytes, store::Store& s,
+                                std::int64_t now) {
+  PasswordSource password(args);
+  auto given = password.given();
+  if (!given && password.interactive_allowed()) given = password.prompt(std::filesystem::path(path).filename().string());
+  if (!given) throw Error(Errc::password_required, "the password Actalis's form showed (--pass-env, --pass-fd, --pass-file)");
+  return enrol::import_actalis_zip(s, bytes, *given, now);
+}
+
+// Every imported certificate is linted, so problems are explained before it is relied on.
+std::vector<x509::LintResult> lint_added(const store::ImportReport& report, std::int64_t now) {
+  std::vector<x509::LintResult> out;
+  x509::LintOptions options;
+  options.at = now;
+  for (const auto& id : report.added) {
+    std::vector<X509*> chain;
+    for (const auto& c : id.chain) chain.push_back(c.get());
+    out.push_back(x509::lint(id.cert.get(), chain, options));
+  }
+  return out;
+}
+
+nlohmann::ordered_json lint_json(const std::vector<x509::LintResult>& lints, const store::ImportReport& report, std::int64_t now) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < lints.size(); ++i) {
+    auto j = x509::to_json(lints[i], now);
+    j["fingerprint"] = report.added[i].fingerprint;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+void print_lints(const std::vector<x509::LintResult>& lints, Lang lang) {
+  for (const auto& l : lints) {
+    for (const auto& f : l.findings) {
+      if (f.severity == x509::LintSeverity::info) continue;
+      std::cerr << "inkan: " << text(std::string("label.lint_") + x509::severity_name(f.severity), lang) << " " << f.code << ": "
+                << f.explanation(lang) << std::endl;
+    }
+  }
+}
+
 int id_import(const std::vector<std::string>& argv, const Context& ctx) {
   const Args args(argv, with_store_pass({{"--pass-env", true}, {"--pass-fd", true}, {"--pass-file", true},
-                                         {"--cert", true, true}, {"--json"}}));
+                                         {"--cert", true, true}, {"--trust-ca"}, {"--json"}}));
   const std::string path = one_positional(args, "FILE to import");
-  store::KeyBundle bundle = read_bundle(args, path);
-  store::Store s = open_store(args);
-  const store::ImportReport report =
-      s.import_bundle(std::move(bundle), std::filesystem::path(path).filename().string(), ctx.now);
-  if (report.added.empty()) {
-    throw Error(Errc::already_exists, report.already_present.empty() ? std::string() : report.already_present.front());
+  const std::string bytes = io::read_file(path, 16ULL << 20);
+  store::ImportReport report;
+  std::optional<enrol::ActalisImport> actalis;
+  std::vector<x509::LintResult> lints;
+  if (enrol::looks_like_zip(bytes)) {
+    store::Store s = open_store(args);
+    actalis = import_zip(args, path, bytes, s, ctx.now);
+    report = actalis->report;
+    lints = std::move(actalis->lint);
+  } else {
+    store::KeyBundle bundle = read_bundle(args, path, bytes);
+    store::Store s = open_store(args);
+    report = s.import_bundle(std::move(bundle), std::filesystem::path(path).filename().string(), ctx.now);
+    if (report.added.empty()) {
+      throw Error(Errc::already_exists, report.already_present.empty() ? std::string() : report.already_present.front());
+    }
+    lints = lint_added(report, ctx.now);
+  }
+  std::vector<store::AnchorEntry> anchors;
+  if (args.flag("--trust-ca")) {
+    store::Store s = open_store(args);
+    anchors = enrol::trust_issuing_cas(s, report, ctx.now);
   }
   if (args.flag("--json")) {
-    print_json(store::import_json(report, ctx.now));
+    auto j = store::import_json(report, ctx.now);
+    j["lint"] = lint_json(lints, report, ctx.now);
+    if (actalis) {
+      j["archive_entry"] = actalis->archive.name;
+      j["remind_at"] = mime::format_iso8601(actalis->remind_at);
+    }
+    if (args.flag("--trust-ca")) {
+      nlohmann::ordered_json added = nlohmann::ordered_json::array();
+      for (const auto& a : anchors) added.push_back(store::anchor_json(a, ctx.now));
+      j["trusted"] = added;
+    }
+    print_json(j);
     return kExitOk;
   }
   for (const auto& id : report.added) {
@@ -60,9 +137,16 @@ int id_import(const std::vector<std::string>& argv, const Context& ctx) {
   for (const auto& fp : report.already_present) {
     std::cout << text("label.already_present", ctx.lang) << ": SHA-256 " << fp << "\n";
   }
+  for (const auto& p : report.completed_pending) std::cout << text("label.pending_completed", ctx.lang) << ": " << p << "\n";
+  for (const auto& a : anchors) {
+    std::cout << text("label.trusted_issuer", ctx.lang) << ": " << x509::summarize(a.cert.get()).subject << "\n"
+              << "    SHA-256: " << a.fingerprint << "\n";
+  }
+  if (actalis) std::cout << text("label.remind", ctx.lang) << ": " << day_of(actalis->remind_at) << "\n";
   for (const auto& [code, fp] : report.warnings) {
     std::cerr << "inkan: " << text(code, ctx.lang) << " (" << code << (fp.empty() ? "" : " " + fp) << ")" << std::endl;
   }
+  print_lints(lints, ctx.lang);
   return kExitOk;
 }
 
@@ -140,8 +224,16 @@ int id_list(const std::vector<std::string>& argv, const Context& ctx) {
     const std::string address = args.positionals().front();
     std::erase_if(list.identities, [&](const store::Identity& id) { return !id.has_address(address); });
   }
+  // Keys waiting for their certificate (inkan csr --store): "waiting for your CA".
+  store::PendingList pending = s.pending_keys();
+  if (!args.positionals().empty()) {
+    const std::string address = mime::normalize_address(args.positionals().front());
+    std::erase_if(pending.pending, [&](const store::PendingKey& p) {
+      return std::find(p.addresses.begin(), p.addresses.end(), address) == p.addresses.end();
+    });
+  }
   if (args.flag("--json")) {
-    print_json(store::identities_json(list, ctx.now));
+    print_json(store::identities_json(list, ctx.now, &pending));
     return kExitOk;
   }
   const auto shown = store::identities_json(list, ctx.now);
@@ -154,7 +246,14 @@ int id_list(const std::vector<std::string>& argv, const Context& ctx) {
     if (current["encrypt"].get<bool>()) uses += (uses.empty() ? "" : ", ") + text("usage.encrypt", ctx.lang);
     if (!uses.empty()) std::cout << "    " << text("label.in_use", ctx.lang) << ": " << uses << "\n";
   }
+  for (const auto& p : pending.pending) {
+    std::string who;
+    for (const auto& a : p.addresses) who += (who.empty() ? "" : ", ") + a;
+    std::cout << text("label.pending", ctx.lang) << ": " << who << "  [" << p.key_type << ", " << p.usage << "]  "
+              << day_of(p.created_at) << "\n    id: " << p.id << "\n";
+  }
   print_problems(list.problems, ctx.lang);
+  print_problems(pending.problems, ctx.lang);
   return kExitOk;
 }
 

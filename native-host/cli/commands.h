@@ -18,6 +18,8 @@ int run_trust(const std::vector<std::string>& argv, const Context& ctx);
 int run_trust_builtin(const std::vector<std::string>& argv, const Context& ctx);
 int run_csr(const std::vector<std::string>& argv, const Context& ctx);
 int run_acme(const std::vector<std::string>& argv, const Context& ctx);
+int run_ca(const std::vector<std::string>& argv, const Context& ctx);       ///< ca init|issue|list|revoke|crl
+int run_actalis(const std::vector<std::string>& argv, const Context& ctx);  ///< actalis code
 int run_id(const std::vector<std::string>& argv, const Context& ctx);     ///< id import|export|export-cert|list|expiring|delete
 int run_trust(const std::vector<std::string>& argv, const Context& ctx);  ///< trust list|add|distrust|remove
 int run_store(const std::vector<std::string>& argv, const Context& ctx);  ///< store passwd|status

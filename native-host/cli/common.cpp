@@ -32,7 +32,8 @@ int exit_code_for(Errc code) {
     case Errc::challenge_mail_invalid: return kExitInput;
     case Errc::store_corrupt:
     case Errc::store_version_unsupported:
-    case Errc::unknown_format: return kExitInput;
+    case Errc::unknown_format:
+    case Errc::archive_unusable: return kExitInput;
     case Errc::key_load_failed:
     case Errc::bad_password:
     case Errc::password_required:

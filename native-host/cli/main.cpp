@@ -29,6 +29,7 @@ constexpr Command kCommands[] = {
     {"decrypt", inkan::cli::run_decrypt}, {"inspect", inkan::cli::run_inspect},   {"lint", inkan::cli::run_lint},
     {"id", inkan::cli::run_id},           {"trust", inkan::cli::run_trust},       {"store", inkan::cli::run_store},
     {"csr", inkan::cli::run_csr},         {"acme", inkan::cli::run_acme},         {"contact", inkan::cli::run_contact},
+    {"ca", inkan::cli::run_ca},           {"actalis", inkan::cli::run_actalis},
 };
 
 bool wants_help(const std::vector<std::string>& args) {

@@ -120,6 +120,9 @@ constexpr std::array kErrors{
   ErrorText{Errc::no_recipient_cert, "NO_RECIPIENT_CERT",
             "Some recipients have no usable certificate to encrypt to.",
             "暗号化に使える証明書がない受信者がいます。"},
+  ErrorText{Errc::archive_unusable, "ARCHIVE_UNUSABLE",
+            "The ZIP archive cannot be used: it must hold exactly one .pfx or .p12 file, unencrypted, with a safe name.",
+            "この ZIP アーカイブは使えません。暗号化されていない安全な名前の .pfx または .p12 ファイルをちょうど 1 つ含む必要があります。"},
   ErrorText{Errc::internal, "INTERNAL", "Internal error.", "内部エラーが発生しました。"},
 };
 

@@ -59,6 +59,7 @@ enum class Errc {
   no_identity,
   trust_anchor_unusable,
   no_recipient_cert,
+  archive_unusable,
   internal,
 };
 

@@ -25,6 +25,28 @@ namespace {
 #define INKAN_IDENTITY "string, optional: an address (its identity selected now) or a SHA-256 fingerprint"
 #define INKAN_OUTPUT_RESULT \
   "output (object): {bytes, chunks, sha256} for \"stream\" (after the chunk frames), {path, bytes} otherwise"
+#define INKAN_STORE_PASS "passphrase (string, optional): the store's passphrase, when it has one"
+#define INKAN_ENROLMENT                                                                                           \
+  "enrolment (string): its id\n"                                                                                   \
+  "directory, server (string), addresses (array), stage (created, authorizing, finalizing, issuing, done, failed)\n" \
+  "status (string): awaiting_reply (a challenge mail must be answered), waiting (call acme.resume again), done, failed\n" \
+  "awaiting (array of {authorization, address, from, since, reply_prepared}): challenge mails to look for: To "  \
+  "address, From from, received after since\n"                                                                     \
+  "retry_after_seconds (integer or null): when to call acme.resume again\n"                                      \
+  "answer_after (string or null): when the host will answer the challenge (reply sent + the server's delay)\n"   \
+  "error (object or null): {code, detail} of the last failed step\n"                                             \
+  "created_at, updated_at (ISO 8601)"
+#define INKAN_IMPORTED                                                                                   \
+  "imported (object): imported (array of identities, as identity lists show them), already_present, "    \
+  "completed_pending, warnings\n"                                                                        \
+  "lint (array): for each imported certificate: fingerprint, ok, findings (code, severity, message, message_ja, "\
+  "source), path (docs/lint.md)"
+#define INKAN_CA                                                                                           \
+  "fingerprint (the root's), name, subject, issuing_subject, issuing_fingerprint, key_type, not_before, not_after, " \
+  "crl_url, crl_number, created_at"
+#define INKAN_ISSUED \
+  "serial, fingerprint, common_name, email, memo, key_type, issued_at, not_before, not_after, status (valid, expired, " \
+  "not_yet_valid, revoked), revoked_at, reason"
 
 constexpr std::array kOps{
     OpSpec{"hello", ops::hello, "Version handshake; call it first.",
@@ -205,6 +227,142 @@ constexpr std::array kOps{
            "at (string, optional): judge validity at this time, ISO 8601 (default: now)",
            "the JSON of `inkan lint --json`: version, ok, checked_at, certificate, path, findings (array of {code, "
            "severity, certificate, subject, detail, message, message_ja, source})"},
+    // ---- enrolment (docs/enrolment.md): ACME with RFC 8823, CSRs for any CA, company CA, Actalis --
+    OpSpec{"acme.servers", ops::acme_servers, "Lists the ACME servers Inkan knows, with their RFC 8823 settings.",
+           "(none)",
+           "servers (array of {name, directory_url, concatenation, lenient_challenge_checks, answer_delay_seconds, "
+           "publicly_trusted, note})\n"
+           "defaults (object): the settings of a server not in the list"},
+    OpSpec{"acme.start", ops::acme_start,
+           "Starts an ACME enrolment kept in the store and takes its first step (the CA then mails its challenge).",
+           "directory (string): the ACME directory URL (https://)\n"
+           "address (string) or addresses (array of strings, at most 10): the mailboxes to certify\n"
+           "key_type (string, default \"rsa3072\"): rsa2048, rsa3072, rsa4096, p256 or p384\n"
+           "usage (string, default \"both\"): both, sign or encrypt (the keyUsage asked for)\n"
+           "server (object, optional): overrides of the server's settings: concatenation (\"string\" | \"bytes\"), "
+           "lenient_challenge_checks (boolean), answer_delay_seconds (0-3600)\n"
+           "terms_agreed (boolean, default false): the user agreed to the CA's terms of service\n"
+           "eab (object, optional): external account binding {kid, hmac_key (base64url)}\n"
+           "ca_file (string, optional): absolute path of TLS roots for the ACME server (tests)\n"
+           INKAN_STORE_PASS,
+           INKAN_ENROLMENT},
+    OpSpec{"acme.reply", ops::acme_reply,
+           "Checks a challenge mail (RFC 8823 3.1) and composes the reply mail the add-on sends.",
+           "enrolment (string): the enrolment id\n"
+           "mail (" INKAN_INPUT "): the raw challenge mail as received\n"
+           "trusted_authserv_ids (array of strings, optional): Authentication-Results servers to believe (the user's provider)\n"
+           "output (" INKAN_OUTPUT "): receives the reply mail (RFC 5322, CRLF, 7-bit)\n"
+           INKAN_STORE_PASS,
+           INKAN_OUTPUT_RESULT "\n"
+           "enrolment (string), authorization (integer), address (string)\n"
+           "authenticated_by (string): dkim, dkim-unverified, authentication-results:ID, smime, ... or empty (lenient servers)\n"
+           "checks (array of {rule, passed, required, detail}): every rule of the challenge-mail check\n"
+           "reply (object): from, to (array), subject, in_reply_to, references, message_id, body: the same mail as fields"},
+    OpSpec{"acme.sent", ops::acme_sent, "Records that the reply mail was sent; acme.resume then answers the challenge.",
+           "enrolment (string)\n"
+           "authorization (integer, optional): which reply; default: every prepared one\n"
+           INKAN_STORE_PASS,
+           INKAN_ENROLMENT},
+    OpSpec{"acme.resume", ops::acme_resume,
+           "Advances an enrolment: answers, polls, finalizes, downloads; imports the certificate when it is issued.",
+           "enrolment (string)\n"
+           "wait_seconds (integer, 0-25, default 0): how long this request may sleep between polls; call again after "
+           "retry_after_seconds for longer waits\n"
+           INKAN_STORE_PASS,
+           INKAN_ENROLMENT "\n"
+           "imported (object, when done): imported (array of identities), already_present, completed_pending, warnings\n"
+           "lint (array, when done): the lint of each imported certificate (docs/lint.md): fingerprint, ok, findings\n"
+           "chain (string, when done): the certificate chain as the CA sent it (PEM)"},
+    OpSpec{"acme.list", ops::acme_list, "Lists the enrolments kept in the store.", INKAN_STORE_PASS,
+           "enrolments (array): each as acme.resume describes it\n"
+           "problems (array of {file, code, detail}): state files that cannot be read"},
+    OpSpec{"acme.cancel", ops::acme_cancel, "Forgets an enrolment and its keys.",
+           "enrolment (string)\n" INKAN_STORE_PASS, "cancelled (string): the enrolment id"},
+    OpSpec{"csr.create", ops::csr_create,
+           "Makes a key (kept in the store, waiting) and a CSR for any CA.",
+           "address (string) or addresses (array of strings): rfc822Name entries of the CSR\n"
+           "key_type (string, default \"rsa3072\"): rsa2048, rsa3072, rsa4096, p256 or p384\n"
+           "usage (string, default \"both\"): both, sign or encrypt\n"
+           "common_name (string, optional): the subject CN (default: the first address)\n"
+           INKAN_STORE_PASS,
+           "pending (object): id, addresses, key_type, usage, source, created_at, csr (PEM)"},
+    OpSpec{"csr.list", ops::csr_list, "Lists the keys waiting for a certificate.", INKAN_STORE_PASS,
+           "pending (array): as csr.create returns it\n"
+           "problems (array of {file, code, detail})"},
+    OpSpec{"csr.import", ops::csr_import,
+           "Binds a certificate from a CA to its waiting key; it becomes an identity, linted.",
+           "certificate (" INKAN_INPUT "): the certificate (PEM or DER; the chain may follow in PEM)\n"
+           "chain (array of input forms, optional): issuer certificates\n"
+           "file_name (string, optional): recorded as the identity's source file\n"
+           INKAN_STORE_PASS,
+           INKAN_IMPORTED},
+    OpSpec{"csr.cancel", ops::csr_cancel, "Forgets a key waiting for a certificate.",
+           "pending (string): its id (or a unique prefix of 8+ hex digits)\n" INKAN_STORE_PASS,
+           "cancelled (string): the id"},
+    OpSpec{"ca.init", ops::ca_init, "Creates a company CA in the store.",
+           "name (string): the CA's name (its certificate's CN)\n"
+           "key_type (string, default \"rsa3072\"): rsa2048, rsa3072, rsa4096, p256 or p384\n"
+           "days (integer, default 3650): validity of the CA certificate\n"
+           "crl_url (string, optional): http(s) URL written into issued certificates as the CRL distribution point\n"
+           INKAN_STORE_PASS,
+           "ca (object): " INKAN_CA "\n"
+           "certificate (base64): the CA certificate, DER"},
+    OpSpec{"ca.issue", ops::ca_issue,
+           "Issues a user's key and certificate as a PKCS#12 with a generated password.",
+           "common_name (string): the user's name\n"
+           "email (string): the user's address\n"
+           "key_type (string, default \"rsa3072\"): rsa2048, rsa3072, rsa4096, p256 or p384\n"
+           "days (integer, 1-825, default 365): validity\n"
+           "memo (string, optional): a note for the administrator (one line, at most 1000 bytes)\n"
+           "legacy (boolean, default false): a 3DES/SHA-1 PKCS#12 for old clients\n"
+           "ca (string, optional): the CA's fingerprint, when the store has several\n"
+           INKAN_STORE_PASS,
+           "issued (object): " INKAN_ISSUED "\n"
+           "pkcs12 (base64): key, certificate and CA certificate\n"
+           "file_name (string): a name for it (ADDRESS.p12)\n"
+           "password (string): its generated password; in this reply only, never stored\n"
+           "profile (string): modern or legacy\n"
+           "ca_certificate (base64): the CA certificate, DER, to hand out with it\n"
+           "ca (object): the CA\n"
+           "lint (object): the lint of the certificate (docs/lint.md)"},
+    OpSpec{"ca.list", ops::ca_list, "Lists the company CAs and what they issued.",
+           "ca (string, optional): only this CA\n" INKAN_STORE_PASS,
+           "cas (array): " INKAN_CA ", issued (array of " INKAN_ISSUED ")\n"
+           "problems (array of {file, code, detail})"},
+    OpSpec{"ca.revoke", ops::ca_revoke, "Revokes a certificate the company CA issued.",
+           "serial (string): hex, as ca.list shows it\n"
+           "reason (string, default \"unspecified\"): unspecified, keyCompromise, affiliationChanged, superseded, "
+           "cessationOfOperation or privilegeWithdrawn\n"
+           "ca (string, optional)\n" INKAN_STORE_PASS,
+           "revoked (object): the issued certificate, now revoked"},
+    OpSpec{"ca.crl", ops::ca_crl, "Makes a new CRL of the company CA's revocations.",
+           "days (integer, 1-366, default 30): until the next update\n"
+           "ca (string, optional)\n" INKAN_STORE_PASS,
+           "crl (base64): the CRL, DER\n"
+           "crl_number (integer), revoked (integer), this_update, next_update (ISO 8601)"},
+    OpSpec{"ca.join", ops::ca_join,
+           "Imports a .p12 from a company CA's administrator and trusts that CA, in one step.",
+           "pkcs12 (" INKAN_INPUT "): the .p12\n"
+           "password (string): its password\n"
+           "trust (boolean, default true): trust the self-signed CA at the top of its chain\n"
+           "file_name (string, optional): recorded as the identity's source file\n"
+           INKAN_STORE_PASS,
+           INKAN_IMPORTED "\n"
+           "trusted (array of anchors): the CAs now trusted (as trust list shows them)"},
+    OpSpec{"actalis.import", ops::actalis_import,
+           "Imports the ZIP Actalis mails (one PKCS#12 inside) with the password its form showed.",
+           "zip (" INKAN_INPUT "): the ZIP attachment\n"
+           "password (string): the PKCS#12 password the Actalis form showed\n"
+           INKAN_STORE_PASS,
+           INKAN_IMPORTED "\n"
+           "archive_entry (string): the PKCS#12's name in the ZIP; ignored_entries (array): other files in it\n"
+           "not_after (string): when the certificate expires\n"
+           "remind_at (string): when to remind the user to renew (30 days before)"},
+    OpSpec{"actalis.code", ops::actalis_code, "Finds the verification code in Actalis's first mail.",
+           "mail (" INKAN_INPUT "): the raw mail",
+           "code (string): the code to type into Actalis's form\n"
+           "from (string): the mail's From address\n"
+           "from_actalis (boolean): From is at actalis.it or actalis.com"},
 };
 
 #undef INKAN_INPUT
@@ -212,6 +370,11 @@ constexpr std::array kOps{
 #undef INKAN_KEY
 #undef INKAN_OUTPUT_RESULT
 #undef INKAN_IDENTITY
+#undef INKAN_STORE_PASS
+#undef INKAN_ENROLMENT
+#undef INKAN_IMPORTED
+#undef INKAN_CA
+#undef INKAN_ISSUED
 
 // Passwords of key files, the store passphrase, and store.passwd's old and new one.
 bool is_secret_name(const std::string& name) {

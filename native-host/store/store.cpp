@@ -91,13 +91,29 @@ const StoreKey& Store::key() {
 }
 
 void Store::remove_debris(bool all_contacts) const {
-  for (const auto& dir : {m_root, identities_dir(), anchors_dir(), distrust_dir(), m_root / "intermediates"}) {
+  for (const auto& dir : {m_root, identities_dir(), anchors_dir(), distrust_dir(), m_root / "intermediates", pending_dir(),
+                         m_root / "enrol"}) {
     remove_temp_debris(dir);
+  }
+  // The company CAs (enrol/private_ca.h): ca/<fingerprint>/ and its issued/ folder.
+  remove_temp_debris(m_root / "ca");
+  for (const auto& name : list_names(m_root / "ca")) {
+    remove_temp_debris(m_root / "ca" / name);
+    remove_temp_debris(m_root / "ca" / name / "issued");
   }
   if (!all_contacts) return;
   for (const auto& shard : list_names(m_root / "contacts")) {
     if (is_contact_shard_name(shard)) remove_temp_debris(m_root / "contacts" / shard);
   }
+}
+
+void Store::locked_change(std::int64_t now, const std::function<void()>& change) {
+  WriteLock lock(m_root, m_options.lock_wait);
+  const StoreFile file = ensure_store_file(now);
+  // A key unlocked before the lock (as callers that seal keys must: scrypt and a
+  // terminal prompt must not hold up other writers) must still be this store's.
+  if (m_key && m_key->id() != file.key_id) throw Error(Errc::store_corrupt, "store.json changed its store key");
+  change();
 }
 
 StoreFile Store::ensure_store_file(std::int64_t now, bool all_contacts) {
@@ -242,26 +258,48 @@ ImportReport Store::import_bundle(KeyBundle bundle, const std::string& source_fi
   // Certificates alone: new certificates for keys the store already holds.
   bool any_lone = false;
   bool matched_lone = false;
+  std::vector<std::string> bound_pending;
   if (bundle.pairs.empty()) {
     const auto stored = identities().identities;
+    std::vector<Problem> ignored;
+    const auto pending = read_pending(ignored);
     for (const auto& cert : bundle.unpaired_certs) {
       if (X509_check_ca(cert.get()) != 0) continue;  // chain material, not a renewal
       any_lone = true;
-      const auto owner = std::find_if(stored.begin(), stored.end(),
-                                      [&](const Identity& s) { return same_public_key(s.cert.get(), cert.get()); });
-      if (owner == stored.end()) continue;
-      matched_lone = true;
       const auto chain_owned = chain_from_pool(cert.get(), bundle.unpaired_certs);
       std::vector<X509*> chain;
       for (const auto& c : chain_owned) chain.push_back(c.get());
-      if (chain.empty()) {
-        for (const auto& c : owner->chain) chain.push_back(c.get());  // the same CA, most likely
+      const auto owner = std::find_if(stored.begin(), stored.end(),
+                                      [&](const Identity& s) { return same_public_key(s.cert.get(), cert.get()); });
+      if (owner != stored.end()) {
+        matched_lone = true;
+        if (chain.empty()) {
+          for (const auto& c : owner->chain) chain.push_back(c.get());  // the same CA, most likely
+        }
+        Identity id = describe_certificate(cert.get(), chain);
+        id.sealed_key = owner->sealed_key;
+        id.key_id = owner->key_id;
+        id.source = "certificate";
+        fresh.push_back(std::move(id));
+        continue;
       }
+      // The answer to a CSR made here: the certificate's public key names the waiting key.
+      EVP_PKEY* pub = X509_get0_pubkey(cert.get());
+      if (pub == nullptr) continue;
+      const std::string wanted = public_key_id(pub);
+      const auto waiting =
+          std::find_if(pending.begin(), pending.end(), [&](const PendingKey& p) { return p.id == wanted; });
+      if (waiting == pending.end()) continue;
+      if (waiting->key_id != file.key_id) {
+        throw Error(Errc::store_corrupt, "pending/" + waiting->id + ".json was sealed under another store key");
+      }
+      matched_lone = true;
       Identity id = describe_certificate(cert.get(), chain);
-      id.sealed_key = owner->sealed_key;
-      id.key_id = owner->key_id;
-      id.source = "certificate";
+      id.sealed_key = waiting->sealed_key;
+      id.key_id = waiting->key_id;
+      id.source = waiting->source.empty() ? "csr" : waiting->source;
       fresh.push_back(std::move(id));
+      bound_pending.push_back(waiting->id);
     }
     ERR_clear_error();
     if (!matched_lone) {
@@ -280,7 +318,97 @@ ImportReport Store::import_bundle(KeyBundle bundle, const std::string& source_fi
     add_warnings(id, now, report);
     report.added.push_back(std::move(id));
   }
+  // The identity files are committed: only now may the waiting keys go (a kill in
+  // between leaves a pending entry that pending_keys() hides and the next import removes).
+  // A key pair imported from a file may also be a waiting key, and a killed import may
+  // have left an entry behind: every pending key that has an identity now is done.
+  std::vector<Problem> ignored;
+  const auto waiting = read_pending(ignored);
+  if (!waiting.empty()) {
+    std::set<std::string> bound(bound_pending.begin(), bound_pending.end());
+    for (const auto& id : identities().identities) {
+      if (EVP_PKEY* pub = X509_get0_pubkey(id.cert.get())) bound.insert(public_key_id(pub));
+    }
+    ERR_clear_error();
+    for (const auto& p : waiting) {
+      if (bound.count(p.id) == 0) continue;
+      remove_file(pending_dir(), p.id + ".json");
+      report.completed_pending.push_back(p.id);
+    }
+  }
   return report;
+}
+
+// ---- pending keys ----------------------------------------------------------------------------
+
+std::vector<PendingKey> Store::read_pending(std::vector<Problem>& problems) const {
+  std::vector<PendingKey> out;
+  for (const auto& name : list_names(pending_dir())) {
+    if (!is_pending_file_name(name)) continue;
+    try {
+      if (const auto text = read_store_file(pending_dir() / name)) out.push_back(parse_pending_file(*text, name.substr(0, 64)));
+    } catch (const Error& e) {
+      problems.push_back({"pending/" + name, e.code(), e.detail()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const PendingKey& a, const PendingKey& b) {
+    return a.created_at != b.created_at ? a.created_at < b.created_at : a.id < b.id;
+  });
+  return out;
+}
+
+PendingKey Store::add_pending_key(EVP_PKEY* private_key, PendingKey facts, std::int64_t now) {
+  facts.id = public_key_id(private_key);
+  facts.created_at = now;
+  if (exists()) (void)key();  // unlock before the lock
+  locked_change(now, [&] {
+    const StoreKey& k = key();
+    facts.sealed_key = seal_private_key(private_key, k);
+    facts.key_id = k.id();
+    ensure_private_dir(pending_dir());
+    if (!create_file(pending_dir(), facts.id + ".json", pending_file_text(facts))) {
+      throw Error(Errc::already_exists, "pending key " + facts.id);
+    }
+  });
+  return facts;
+}
+
+PendingList Store::pending_keys() const {
+  PendingList out;
+  if (!header()) return out;
+  auto all = read_pending(out.problems);
+  if (all.empty()) return out;
+  std::set<std::string> bound;
+  for (const auto& id : identities().identities) {
+    if (EVP_PKEY* pub = X509_get0_pubkey(id.cert.get())) bound.insert(public_key_id(pub));
+  }
+  ERR_clear_error();
+  for (auto& p : all) {
+    if (bound.count(p.id) == 0) out.pending.push_back(std::move(p));
+  }
+  return out;
+}
+
+PendingKey Store::find_pending_key(std::string_view id) const {
+  const std::string prefix = normalize_fingerprint(id);
+  if (prefix.size() < 8 || prefix.size() > 64) {
+    throw Error(Errc::usage, "give a pending key's id (at least 8 hex digits): " + std::string(id));
+  }
+  std::optional<PendingKey> found;
+  for (auto& p : pending_keys().pending) {
+    if (p.id.compare(0, prefix.size(), prefix) != 0) continue;
+    if (found) throw Error(Errc::usage, "pending key id " + prefix + " is ambiguous");
+    found = std::move(p);
+  }
+  if (!found) throw Error(Errc::not_found, "pending key " + prefix);
+  return std::move(*found);
+}
+
+void Store::remove_pending_key(std::string_view id) {
+  const PendingKey p = find_pending_key(id);
+  WriteLock lock(m_root, m_options.lock_wait);
+  remove_debris();
+  if (!remove_file(pending_dir(), p.id + ".json")) throw Error(Errc::not_found, "pending key " + p.id);
 }
 
 void Store::remove_identity(std::string_view fingerprint) {

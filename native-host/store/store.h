@@ -8,6 +8,9 @@
 //   <root>/trust/distrust/<sha256>         explicit distrust
 //   <root>/contacts/<aa>/<sha256>.json     other people's certificates, one file per address (contacts.h)
 //   <root>/intermediates/<sha256>.pem      issuer certificates carried with contacts' certificates
+//   <root>/pending/<sha256>.json           a key waiting for its certificate (pending_key.h)
+//   <root>/ca/, <root>/enrol/              kept by inkan_enrol (company CA, ACME enrolments),
+//                                          written through locked_change()
 //
 // Every change is one file created, replaced or removed atomically
 // (durable_file.h) while holding the write lock (write_lock.h); readers take
@@ -18,6 +21,7 @@
 
 #include "store/identity.h"
 #include "store/key_bundle.h"
+#include "store/pending_key.h"
 #include "keys/credentials.h"
 #include "store/pkcs12_writer.h"
 #include "store/store_key.h"
@@ -61,6 +65,12 @@ struct ImportReport {
   /** (code, fingerprint): "no-email-address", "not-for-email", "identity-expired",
    *  "identity-not-yet-valid", "ca-certificate", "key-without-certificate" (no fingerprint). */
   std::vector<std::pair<std::string, std::string>> warnings;
+  std::vector<std::string> completed_pending;  ///< ids of pending keys that got their certificate
+};
+
+struct PendingList {
+  std::vector<PendingKey> pending;  ///< oldest first
+  std::vector<Problem> problems;
 };
 
 struct TrustList {
@@ -132,10 +142,40 @@ public:
   /**
    * Adds what a file held: each key with its certificate becomes an identity;
    * a certificate alone becomes one if the store already has its key (a renewal
-   * by the same CA for the same key). NO_IDENTITY if a file of certificates
-   * matches no stored key. Unlocks (or creates) the store.
+   * by the same CA for the same key) or holds it as a pending key (the answer
+   * to a CSR: the pending entry is removed under the same lock). NO_IDENTITY if
+   * a file of certificates matches no stored key. Unlocks (or creates) the
+   * store. bundle.format becomes the identities' source kind.
    */
   ImportReport import_bundle(KeyBundle bundle, const std::string& source_file, std::int64_t now);
+
+  // ---- keys waiting for a certificate (any CA that takes a CSR) ---------------------------
+  /**
+   * Seals `key` and keeps it as pending/<id>.json with the facts given (id and
+   * key_id are filled in). Creates (or unlocks) the store. ALREADY_EXISTS.
+   */
+  PendingKey add_pending_key(EVP_PKEY* private_key, PendingKey facts, std::int64_t now);
+  /**
+   * Keys waiting for a certificate, oldest first. An entry whose key already
+   * has an identity is left out: the import that bound it was killed before it
+   * removed the entry, and the next writer removes it.
+   */
+  PendingList pending_keys() const;
+  /** By id or a unique prefix of at least 8 hex digits. NOT_FOUND, USAGE. */
+  PendingKey find_pending_key(std::string_view id) const;
+  /** Forgets a waiting key (its request is abandoned). NOT_FOUND. */
+  void remove_pending_key(std::string_view id);
+
+  // ---- areas other modules keep in the store (ca/, enrol/) ------------------------------------
+  /**
+   * Runs change() holding the write lock, after store.json exists (created if
+   * needed, protected by the passphrase given with set_passphrase) and the
+   * debris of killed writers is cleared from every store directory. change()
+   * writes with durable_file.h. A change that seals keys calls key() before
+   * (when the store exists), so unlocking never holds the lock; inside, key()
+   * is then the checked key of this store (or the new store's).
+   */
+  void locked_change(std::int64_t now, const std::function<void()>& change);
 
   /** Deletes an identity file (its key is gone for good). NOT_FOUND. */
   void remove_identity(std::string_view fingerprint);
@@ -175,6 +215,8 @@ private:
   std::filesystem::path identities_dir() const { return m_root / "identities"; }
   std::filesystem::path anchors_dir() const { return m_root / "trust" / "anchors"; }
   std::filesystem::path distrust_dir() const { return m_root / "trust" / "distrust"; }
+  std::filesystem::path pending_dir() const { return m_root / "pending"; }
+  std::vector<PendingKey> read_pending(std::vector<Problem>& problems) const;
   /**
    * Under the write lock: removes what killed writers left (".tmp-*") in the store's
    * directories; the contact shards too when all_contacts (256 small directories).

@@ -64,7 +64,17 @@ nlohmann::ordered_json identity_json(const Identity& id, std::int64_t now, bool 
           {"added_at", iso(id.added_at)}};
 }
 
-nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t now) {
+nlohmann::ordered_json pending_json(const PendingKey& p) {
+  return {{"id", p.id},
+          {"addresses", p.addresses},
+          {"key_type", p.key_type},
+          {"usage", p.usage},
+          {"source", p.source},
+          {"created_at", iso(p.created_at)},
+          {"csr", p.csr_pem}};
+}
+
+nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t now, const PendingList* pending) {
   nlohmann::ordered_json ids = nlohmann::ordered_json::array();
   for (const auto& id : list.identities) {
     bool sign = false;
@@ -79,7 +89,15 @@ nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t no
   }
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
   for (const auto& p : list.problems) problems.push_back(problem_json(p));
-  return {{"version", 1}, {"identities", ids}, {"problems", problems}};
+  nlohmann::ordered_json out = {{"version", 1}, {"identities", ids}};
+  if (pending != nullptr) {
+    nlohmann::ordered_json waiting = nlohmann::ordered_json::array();
+    for (const auto& p : pending->pending) waiting.push_back(pending_json(p));
+    out["pending"] = waiting;
+    for (const auto& p : pending->problems) problems.push_back(problem_json(p));
+  }
+  out["problems"] = problems;
+  return out;
 }
 
 std::vector<Identity> expiring_identities(const std::vector<Identity>& all, std::int64_t now, int days) {
@@ -117,6 +135,7 @@ nlohmann::ordered_json import_json(const ImportReport& report, std::int64_t now)
           {"status", "ok"},
           {"imported", imported},
           {"already_present", report.already_present},
+          {"completed_pending", report.completed_pending},
           {"warnings", warnings}};
 }
 

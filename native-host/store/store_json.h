@@ -18,13 +18,16 @@ nlohmann::ordered_json problem_json(const Problem& problem);
 /** One identity; `current_*` say whether it is the one chosen for signing / encryption now. */
 nlohmann::ordered_json identity_json(const Identity& identity, std::int64_t now, bool current_sign, bool current_encrypt);
 
-/** {"version":1,"identities":[...],"problems":[...]} */
-nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t now);
+/** A key waiting for its certificate: {"id","addresses","key_type","usage","source","created_at","csr"}. */
+nlohmann::ordered_json pending_json(const PendingKey& pending);
+
+/** {"version":1,"identities":[...],"pending":[...] (when given),"problems":[...]} */
+nlohmann::ordered_json identities_json(const IdentityList& list, std::int64_t now, const PendingList* pending = nullptr);
 
 /** {"version":1,"days":N,"expiring":[...]} */
 nlohmann::ordered_json expiring_json(const std::vector<Identity>& expiring, std::int64_t now, int days);
 
-/** {"version":1,"status":"ok","imported":[...],"already_present":[...],"warnings":[...]} */
+/** {"version":1,"status":"ok","imported":[...],"already_present":[...],"completed_pending":[...],"warnings":[...]} */
 nlohmann::ordered_json import_json(const ImportReport& report, std::int64_t now);
 
 nlohmann::ordered_json anchor_json(const AnchorEntry& anchor, std::int64_t now);

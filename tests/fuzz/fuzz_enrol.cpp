@@ -1,9 +1,11 @@
 // libFuzzer target: everything inkan_enrol reads from outside — challenge
 // mails, Subjects, DKIM tag lists, ACME JSON objects and problem documents,
-// saved enrolment states, Retry-After values, base64url.
+// saved enrolment states, Retry-After values, base64url, Actalis's code mail
+// and ZIP archives.
 // Any input must be read or refused with inkan::Error; never crash, hang or
 // let another exception type escape.
 #include "acme_client.h"
+#include "actalis.h"
 #include "base64url.h"
 #include "challenge_mail.h"
 #include "enrolment.h"
@@ -40,6 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                         e::rfc8823::TokenConcatenation::bytes);
     }
   });
+  guarded([&] { (void)e::actalis_verification_code(input); });
+  guarded([&] { (void)e::pkcs12_from_zip(input); });
   (void)e::parse_dkim_signature(input);
   (void)e::parse_retry_after(input, 1700000000);
   (void)e::base64url_decode(input, true);

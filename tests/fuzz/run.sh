@@ -8,6 +8,8 @@ seconds=${2:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# fuzz_host may reach the enrolment ops, which write a store: never the user's.
+export INKAN_HOME=$work/store
 
 "$here/../pki/make-pki.sh" "$work/pki" >/dev/null
 mkdir -p "$work/seeds"

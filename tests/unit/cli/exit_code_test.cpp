@@ -47,7 +47,8 @@ class ExitCodeCli : public CliTest {};
 TEST_F(ExitCodeCli, UnknownOptionsAreUsageErrorsForEveryCommand) {
   for (const std::vector<std::string>& command :
        {std::vector<std::string>{"sign"}, {"verify"}, {"encrypt"}, {"decrypt"}, {"inspect"}, {"lint"}, {"trust"}, {"csr"},
-        {"acme", "account"}, {"acme", "order"}, {"acme", "reply"}, {"acme", "resume"}}) {
+        {"acme", "account"}, {"acme", "order"}, {"acme", "reply"}, {"acme", "resume"}, {"ca", "init"}, {"ca", "issue"},
+        {"ca", "list"}, {"ca", "revoke"}, {"ca", "crl"}, {"actalis", "code"}}) {
     auto args = command;
     args.insert(args.end(), {"--definitely-not-an-option", "x"});
     const auto r = inkan(args);

@@ -19,7 +19,10 @@ const char* const kCommands[] = {"sign",        "verify",         "encrypt",    
                                  "store passwd", "store status", "trust builtin", "lint",         "csr",
                                  "acme account", "acme order",     "acme reply",   "acme resume",
                                  "contact list", "contact show",   "contact harvest", "contact accept", "contact reject",
-                                 "contact delete", "contact lookup", "contact import"};
+                                 "contact delete", "contact lookup", "contact import",
+
+                                 "ca init",      "ca issue",       "ca list",      "ca revoke",    "ca crl",
+                                 "actalis code"};
 
 // "id import" -> {"id", "import"}, followed by the rest.
 std::vector<std::string> command_line(const std::string& command, const std::vector<std::string>& rest) {
@@ -109,7 +112,7 @@ TEST_F(CliTest, HelpFollowsTheLanguage) {
 }
 
 TEST_F(CliTest, GroupHelpListsEverySubcommand) {
-  for (const std::string group : {"id", "trust", "store", "acme", "contact"}) {
+  for (const std::string group : {"id", "trust", "store", "acme", "contact", "ca", "actalis"}) {
     const auto help = inkan({group, "--help"});
     ASSERT_EQ(help.exit_code, 0) << group << ": " << inkan::test::describe(help);
     for (const char* command : kCommands) {
