@@ -14,11 +14,17 @@ export async function missingCertificates(addresses, path) {
     return [];
   }
   if (path === "host") {
+    // {recipients: [{address, found, certificate, reason, …}], missing: [addresses]}
+    // (`inkan contact lookup --json`, docs/store.md "Contacts JSON").
     const result = await host.call("recipients.lookup", { addresses });
-    const entries = result.recipients ?? result.addresses ?? result;
+    if (Array.isArray(result.missing)) {
+      const missing = new Set(result.missing.map(a => a.toLowerCase()));
+      return addresses.filter(a => missing.has(a));
+    }
+    const entries = result.recipients ?? [];
     return addresses.filter(a => {
-      const entry = Array.isArray(entries) ? entries.find(e => (e.address ?? "").toLowerCase() === a) : entries[a];
-      return !entry || entry.reason || !(entry.certificate ?? entry.fingerprint_sha256);
+      const entry = entries.find(e => (e.address ?? "").toLowerCase() === a);
+      return !entry?.found;
     });
   }
   if (!messenger.inkan?.findCertificates) {

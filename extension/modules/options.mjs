@@ -58,13 +58,18 @@ export const COMMANDS = {
         await messenger.inkan.removeFile(path);
       }
     }
+    // identity.import answers `inkan id import --json`: {imported: [identities], …}.
     const imported = await hostOrError("identity.import", {
-      address: identity.email, password, pkcs12: await host.input(file) });
-    return { provisioned, imported };
+      password, pkcs12: await host.input(file), source_file: file.name || "identity.p12" });
+    return { provisioned, imported, email: identity.email };
   },
+  // A backup under a password the user chose; the bytes come back as chunks.
   "options.exportP12": async ({ fingerprint, password }) => {
-    const { output } = await host.callWithOutput("identity.export", { fingerprint, password });
-    return output;
+    if (!password) {
+      throw new HostError("BAD_REQUEST", "password");
+    }
+    const { output } = await host.callWithOutput("identity.export", { identity: fingerprint, password });
+    return new Blob([output], { type: "application/x-pkcs12" });
   },
   "options.trustCa": async ({ file }) => {
     const pem = await certificateText(file);
@@ -72,7 +77,20 @@ export const COMMANDS = {
     const inThunderbird = messenger.inkan?.trustCertificate ? await messenger.inkan.trustCertificate(pem) : null;
     return { added, inThunderbird };
   },
-  "options.contacts": () => hostOrError("contact.list", {}),
+  // contact.list ({contacts: [{address, certificate, pending_change, pending, …}]}),
+  // each with its key history from contact.get ({history: [{fingerprint, status, first_seen, …}]}).
+  "options.contacts": async () => {
+    const list = await hostOrError("contact.list", {});
+    if (!list.ok) {
+      return list;
+    }
+    const contacts = [];
+    for (const contact of list.value.contacts ?? []) {
+      const detail = await hostOrError("contact.get", { address: contact.address });
+      contacts.push({ ...contact, history: detail.ok ? detail.value.history ?? [] : [] });
+    }
+    return { ok: true, value: { ...list.value, contacts } };
+  },
   "options.contact": ({ address }) => host.call("contact.get", { address }),
   "options.contactDecision": ({ address, fingerprint, accept }) =>
     host.call(accept ? "contact.accept" : "contact.reject", { address, fingerprint }),

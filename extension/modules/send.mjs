@@ -152,8 +152,28 @@ async function sendThroughHost(tab, details, envelope, encrypt) {
     if (draftId !== null) {
       await messenger.messages.delete([draftId], true).catch(() => {});
     }
+    if (encrypt && e.code === "NO_RECIPIENT_CERT") {
+      // The host knows best who lacks a certificate (a contact may have been
+      // rejected since the lookup): the same dialog, and Thunderbird's S/MIME
+      // could not encrypt to them either.
+      await askAfterHostRefused(tab, details, envelope, e);
+      return;
+    }
     await fallBackToBuiltin(tab, details, encrypt, e);
   }
+}
+
+/** encrypt answered NO_RECIPIENT_CERT: ask the user, as before sending. */
+async function askAfterHostRefused(tab, details, envelope, error) {
+  const listed = Array.isArray(error.addresses) ? error.addresses : [];
+  const missing = listed.length ? listed.map(a => a.toLowerCase()) : (error.detail ? [error.detail] : []);
+  const answer = await askMissing(missing, details.identityId);
+  if (answer.choice === "sign") {
+    await sendThroughHost(tab, details, envelope, false);
+  } else if (answer.choice === "request") {
+    await composeRequests(details.identityId, missing, answer.lang);
+  }
+  // cancel: nothing is sent, the compose window stays open.
 }
 
 async function fallBackToBuiltin(tab, details, encrypt, error) {

@@ -55,6 +55,19 @@ const COMMANDS = {
     const bytes = Uint8Array.from(atob(p12Base64), c => c.charCodeAt(0));
     return OPTIONS["options.importP12"]({ identityId, file: new File([bytes], "identity.p12"), password });
   },
+  /**
+   * One options-page command (modules/options.mjs) as the page sends it; a file
+   * the user would pick comes as base64, a Blob answer goes back as base64.
+   */
+  async optionsCommand({ name, args, fileBase64, fileName }) {
+    const { COMMANDS: OPTIONS } = await import("./options.mjs");
+    const request = { ...(args ?? {}) };
+    if (fileBase64 !== undefined) {
+      request.file = new File([Uint8Array.from(atob(fileBase64), c => c.charCodeAt(0))], fileName ?? "file");
+    }
+    const value = await OPTIONS[name](request);
+    return value instanceof Blob ? { base64: await blobToBase64(value), size: value.size } : value;
+  },
   async provision({ identityId, p12Path, password }) {
     return messenger.inkan.provisionIdentity(identityId, p12Path, password);
   },

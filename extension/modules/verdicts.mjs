@@ -83,7 +83,7 @@ export function headline(outcome) {
   if (outcome.error) {
     return "unchecked";
   }
-  if (outcome.contact?.change === "key-change") {
+  if (outcome.contact?.key_change || outcome.contact?.change === "key-change") {
     return "keyChanged";
   }
   const v = outcome.verdict;

@@ -16,7 +16,14 @@ function certCell(cert) {
   }
   const td = el("td");
   td.append(el("div", cert.subject ?? cert.common_name ?? ""));
-  td.append(el("div", t("optionsExpires", [day(cert.not_after)]), "muted"));
+  const daysLeft = cert.days_left;
+  if (Number.isInteger(daysLeft) && daysLeft < 0) {
+    td.append(el("div", t("optionsExpired", [day(cert.not_after)]), "warning"));
+  } else if (Number.isInteger(daysLeft)) {
+    td.append(el("div", t("optionsExpiresInDays", [day(cert.not_after), String(daysLeft)]), daysLeft <= 30 ? "warning" : "muted"));
+  } else {
+    td.append(el("div", t("optionsExpires", [day(cert.not_after)]), "muted"));
+  }
   return td;
 }
 
@@ -59,7 +66,7 @@ async function loadIdentities() {
   }
   for (const cert of hostCerts) {
     const option = el("option", `${cert.address ?? cert.addresses?.[0]} (${day(cert.not_after)})`);
-    option.value = cert.fingerprint_sha256;
+    option.value = cert.fingerprint;
     exportSelect.append(option);
   }
   if (!host.ok) {
@@ -80,15 +87,18 @@ async function loadContacts() {
     const row = el("tr");
     const history = el("td");
     for (const h of contact.history ?? []) {
-      history.append(el("div", t("optionsHistoryEntry", [day(h.first_seen ?? h.at), h.fingerprint_sha256?.slice(0, 16) ?? ""]), "muted"));
+      history.append(el("div", t("optionsHistoryStatus", [h.status ?? "", day(h.first_seen), (h.fingerprint ?? "").slice(0, 16)]),
+        h.status === "pending" ? "warning" : "muted"));
     }
     const actions = el("td");
-    if (contact.pending_change) {
-      actions.append(el("div", t("verdictKeyChanged"), "warning"));
+    const pending = contact.pending_change ? contact.pending ?? [] : [];
+    for (const fingerprint of pending) {
+      actions.append(el("div", t("optionsContactStatus_pending"), "warning"));
       for (const accept of [true, false]) {
         const button = el("button", t(accept ? "optionsAcceptKey" : "optionsRejectKey"));
+        button.id = `${accept ? "accept" : "reject"}-${contact.address}`;
         button.addEventListener("click", async () => {
-          await ask("options.contactDecision", { address: contact.address, fingerprint: contact.pending_change.fingerprint_sha256, accept });
+          await ask("options.contactDecision", { address: contact.address, fingerprint, accept });
           await loadContacts();
         });
         actions.append(button);
@@ -110,7 +120,7 @@ function wire() {
       const result = await ask("options.importP12", { identityId: document.getElementById("importIdentity").value,
                                                       file, password: document.getElementById("importPassword").value });
       document.getElementById("importPassword").value = "";
-      if (result.imported.ok) {
+      if (result.imported.ok || result.imported.error?.code === "ALREADY_EXISTS") {
         status("importResult", t("optionsImportDone"), "good");
       } else {
         status("importResult", t("optionsImportThunderbirdOnly", [errorText(result.imported.error)]), "warning");
@@ -122,6 +132,10 @@ function wire() {
   });
   document.getElementById("export").addEventListener("submit", async event => {
     event.preventDefault();
+    if (!document.getElementById("exportPassword").value) {
+      status("exportResult", t("optionsExportPasswordRequired"), "error");
+      return;
+    }
     try {
       const blob = await ask("options.exportP12", { fingerprint: document.getElementById("exportCert").value,
                                                     password: document.getElementById("exportPassword").value });
@@ -141,8 +155,8 @@ function wire() {
       return;
     }
     try {
-      await ask("options.trustCa", { file });
-      status("trustResult", t("optionsTrustDone"), "good");
+      const { inThunderbird } = await ask("options.trustCa", { file });
+      status("trustResult", t(inThunderbird ? "optionsTrustThunderbirdToo" : "optionsTrustDone"), "good");
     } catch (e) {
       status("trustResult", errorText(e), "error");
     }

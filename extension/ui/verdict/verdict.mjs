@@ -30,13 +30,20 @@ function render(outcome, headline) {
     const matches = senderAddress(outcome.author) === signer.toLowerCase();
     facts.append(el("p", t(matches ? "verdictMatchesSender" : "verdictDoesNotMatchSender"), matches ? "good" : "bad"));
   }
+  // What harvesting did for the signer's address (docs/store.md "Contacts JSON").
   const contact = outcome.contact;
-  if (contact?.change === "key-change") {
-    facts.append(el("p", t("verdictKeyChanged"), "warning"));
-  } else if (contact?.change === "new") {
-    facts.append(el("p", t("verdictNewContact")));
-  } else if (contact?.first_seen) {
-    facts.append(el("p", t("verdictKnownSince", [fmtDate(contact.first_seen)])));
+  if (contact && !contact.error) {
+    if (contact.key_change || contact.change === "key-change") {
+      facts.append(el("p", t("verdictKeyChanged"), "warning"));
+    } else if (contact.change === "new") {
+      facts.append(el("p", t("verdictNewContact")));
+    } else if (contact.change === "renewal") {
+      facts.append(el("p", t("verdictRenewal")));
+    }
+    const since = contact.known_since ?? contact.contact_since;
+    if (since && contact.change !== "new") {
+      facts.append(el("p", t("verdictKnownSince", [fmtDate(since)])));
+    }
   }
   if (headline === "validWhenSigned") {
     facts.append(el("p", t("verdictValidWhenSigned", [fmtDate(v.signers?.[0]?.certificate?.not_after)])));

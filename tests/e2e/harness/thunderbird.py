@@ -45,6 +45,9 @@ class ThunderbirdRun:
         self.home = os.path.join(self.workdir, "home")
         self.profile = os.path.join(self.workdir, "profile")
         self.tmp = os.path.join(self.workdir, "tmp")
+        # The host's own store and log for this run (the CLI reads the same store).
+        self.inkan_home = os.path.join(self.workdir, "inkan-home")
+        self.host_log = os.path.join(self.workdir, "host.log")
         xpi = pack_xpi(self.extension_dir, os.path.join(self.workdir, "inkan.xpi"))
         self.sink = SmtpSink(os.path.join(self.workdir, "sink"), free_port()).start()
         self.pop3 = Pop3Server(free_port()).start()
@@ -57,7 +60,8 @@ class ThunderbirdRun:
             register_host(self.home, self.host_path)
         env = dict(os.environ)
         env.update({"HOME": self.home, "TMPDIR": self.tmp, "MOZ_CRASHREPORTER_DISABLE": "1",
-                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8"})
+                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8", "INKAN_HOME": self.inkan_home,
+                    "INKAN_HOST_LOG": self.host_log, "INKAN_HOST_SPOOL": os.path.join(self.tmp, "spool")})
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
         self.log_path = os.path.join(self.workdir, "thunderbird.log")
@@ -367,6 +371,21 @@ class ThunderbirdRun:
 
     def stripped_raw(self, header_message_id):
         return base64.b64decode(self.bridge("strippedRaw", headerMessageId=header_message_id))
+
+    def host_log_lines(self):
+        if not os.path.exists(self.host_log):
+            return []
+        with open(self.host_log, encoding="utf-8", errors="replace") as f:
+            return f.read().splitlines()
+
+    def inkan(self, *args, timeout=60):
+        """The inkan CLI on this run's store (INKAN_HOME), --json output parsed."""
+        cli = os.environ.get("INKAN_CLI", "")
+        proc = subprocess.run([cli, *args, "--json"], capture_output=True, timeout=timeout,
+                              env={**os.environ, "INKAN_HOME": self.inkan_home})
+        if proc.returncode != 0:
+            raise AssertionError(f"inkan {' '.join(args)}: {proc.returncode} {proc.stderr.decode(errors='replace')}")
+        return json.loads(proc.stdout)
 
     def thunderbird_log(self):
         with open(self.log_path, "rb") as f:
