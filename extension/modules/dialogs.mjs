@@ -3,13 +3,13 @@
  * no certificate and offers cancel / send signed only / ask for a signed mail.
  * The onBeforeSend listener waits for the answer; closing the window cancels.
  */
-const open = new Map(); // request id → {addresses, identityId, resolve, windowId}
+const open = new Map(); // request id → {addresses, identityId, reasons, resolve, windowId}
 let nextRequest = 1;
 
-export function askMissing(addresses, identityId) {
+export function askMissing(addresses, identityId, reasons = {}) {
   const request = String(nextRequest++);
   return new Promise(async resolve => {
-    open.set(request, { addresses, identityId, resolve, windowId: null });
+    open.set(request, { addresses, identityId, reasons, resolve, windowId: null });
     const win = await messenger.windows.create({
       type: "popup",
       url: `ui/missing/missing.html?request=${request}`,
@@ -26,7 +26,7 @@ export function askMissing(addresses, identityId) {
 
 export function missingDetails(request) {
   const entry = open.get(request);
-  return entry ? { addresses: entry.addresses, identityId: entry.identityId } : null;
+  return entry ? { addresses: entry.addresses, identityId: entry.identityId, reasons: entry.reasons ?? {} } : null;
 }
 
 export async function answerMissing(request, choice, extra = {}) {

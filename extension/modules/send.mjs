@@ -24,7 +24,7 @@ import { host, HostError } from "./host.mjs";
 import { draftToMessage } from "./raw.mjs";
 import { envelopeOf, allRecipients } from "./addresses.mjs";
 import { getState, setState } from "./compose-state.mjs";
-import { missingCertificates } from "./lookup.mjs";
+import { lookupMissing } from "./lookup.mjs";
 import { askMissing } from "./dialogs.mjs";
 import { report } from "./notify.mjs";
 import { errorText, messageIn, uiIsJapanese } from "./i18n.mjs";
@@ -67,8 +67,9 @@ export async function onBeforeSend(tab, details) {
   let encrypt = state.mode === "encrypt" || state.mode === "auto";
   if (encrypt) {
     let missing;
+    let reasons = {};
     try {
-      missing = await missingCertificates(others, path);
+      ({ missing, reasons } = await lookupMissing(others, path));
     } catch (e) {
       if (path !== "host") {
         await report("notSent", [errorText(e)]);
@@ -80,13 +81,13 @@ export async function onBeforeSend(tab, details) {
       console.warn("inkan: recipients.lookup failed, using Thunderbird's S/MIME", e.code);
       path = "builtin";
       why = e;
-      missing = await missingCertificates(others, path);
+      ({ missing, reasons } = await lookupMissing(others, path));
     }
     if (missing.length) {
       if (state.mode === "auto") {
         encrypt = false;
       } else {
-        const answer = await askMissing(missing, details.identityId);
+        const answer = await askMissing(missing, details.identityId, reasons);
         if (answer.choice === "request") {
           await composeRequests(details.identityId, missing, answer.lang);
           return { cancel: true };
@@ -165,9 +166,18 @@ async function sendThroughHost(tab, details, envelope, encrypt) {
 
 /** encrypt answered NO_RECIPIENT_CERT: ask the user, as before sending. */
 async function askAfterHostRefused(tab, details, envelope, error) {
+  // error.addresses: [{address, reason, details}] (docs/protocol.md, encrypt).
   const listed = Array.isArray(error.addresses) ? error.addresses : [];
-  const missing = listed.length ? listed.map(a => a.toLowerCase()) : (error.detail ? [error.detail] : []);
-  const answer = await askMissing(missing, details.identityId);
+  const missing = [];
+  const reasons = {};
+  for (const entry of listed) {
+    const address = String(typeof entry === "string" ? entry : entry?.address ?? "").toLowerCase();
+    if (address) {
+      missing.push(address);
+      reasons[address] = entry?.reason ?? "no-certificate";
+    }
+  }
+  const answer = await askMissing(missing, details.identityId, reasons);
   if (answer.choice === "sign") {
     await sendThroughHost(tab, details, envelope, false);
   } else if (answer.choice === "request") {

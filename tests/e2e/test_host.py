@@ -268,6 +268,7 @@ class HostTest(ThunderbirdCase):
         self.assertIn(en["missingIntro"], text)
         self.assertIn("carol@example.org", text)
         self.assertNotIn("bob@example.net", text)
+        self.assertIn(fill(en["missingAddressWithReason"], "carol@example.org", en["missingReason_no_certificate"]), text)
         self.assertTrue(any("op=recipients.lookup " in l for l in self.tb.host_log_lines()))
         self.tb.page_click("ui/missing/missing.html", "cancel")
         time.sleep(5)
