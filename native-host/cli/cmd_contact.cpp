@@ -4,6 +4,7 @@
 #include "contact_cli.h"
 #include "smime/analyse.h"
 #include "store/contact_json.h"
+#include "store/store_json.h"
 #include "store_access.h"
 #include "store_text.h"
 #include "text.h"
@@ -130,7 +131,7 @@ int contact_harvest(const std::vector<std::string>& argv, const Context& ctx) {
     try {
       const auto input = io::open_input(path);
       const smime::Analysis analysis = smime::analyse(*input, options);
-      const CliHarvest h = harvest_into(s, analysis.verdict, *input, source, ctx.now);
+      const store::MessageHarvest h = store::harvest_message(s, analysis.verdict, *input, source, ctx.now);
       if (h.error) throw *h.error;
       m["status"] = status_name(analysis.verdict.status);
       m["signer"] = analysis.verdict.signers.empty() || !analysis.verdict.signers.front().cert ||
@@ -167,10 +168,7 @@ int accept_or_reject(const std::vector<std::string>& argv, const Context& ctx, b
   store::ContactBook book(s);
   const store::Contact c = accept ? book.accept(address, fp, ctx.now) : book.reject(address, fp, ctx.now);
   if (args.flag("--json")) {
-    auto j = store::contact_json(c, ctx.now);
-    j["status"] = "ok";
-    j[accept ? "accepted" : "rejected"] = store::normalize_fingerprint(fp);
-    print_json(j);
+    print_json(store::decision_json(c, fp, accept, ctx.now));
   } else {
     std::cout << text(accept ? "label.accepted" : "label.rejected", ctx.lang) << ": " << store::normalize_fingerprint(fp)
               << "\n";
@@ -198,7 +196,7 @@ int contact_delete(const std::vector<std::string>& argv, const Context& ctx) {
   if (!args.flag("--yes")) throw Error(Errc::confirmation_required, "inkan contact delete " + address + " --yes");
   book.remove(address);
   if (args.flag("--json")) {
-    print_json({{"version", 1}, {"status", "ok"}, {"deleted", c ? c->address : address}});
+    print_json(store::delete_json(c ? c->address : address));
   } else {
     std::cout << text("label.deleted", ctx.lang) << ": " << (c ? c->address : address) << "\n";
   }
@@ -249,9 +247,7 @@ int contact_import(const std::vector<std::string>& argv, const Context& ctx) {
   const auto report =
       store::ContactBook(s).import_certificates(raw, std::filesystem::path(path).filename().string(), ctx.now);
   if (args.flag("--json")) {
-    auto j = store::harvest_json(report);
-    j["status"] = "ok";
-    print_json(j);
+    print_json(store::import_json(report));
   } else {
     print_harvest(std::cout, report, ctx.lang);
   }

@@ -6,8 +6,6 @@
 #include "smime/inspect.h"
 #include "store_access.h"
 #include "text.h"
-#include "mime/address.h"
-#include "mime/headers.h"
 #include "x509/cert.h"
 
 #include <algorithm>
@@ -75,21 +73,6 @@ void use_store_identity(const Args& args, const io::Source& input, std::int64_t 
   if (self) options.self = ossl::up_ref(self->cert.get());
 }
 
-// The message's own recipients: every mailbox of its To and Cc fields (Bcc recipients
-// would be named in the ciphertext for every reader to see).
-std::vector<std::string> message_recipients(const io::Source& message) {
-  std::vector<std::string> out;
-  const auto block = mime::parse_header_block(message, {0, message.size()});
-  for (const auto& f : block.headers.fields()) {
-    if (!mime::iequals(f.name, "To") && !mime::iequals(f.name, "Cc")) continue;
-    for (const auto& m : mime::parse_mailboxes(f.value)) {
-      const std::string a = mime::normalize_address(m.address);
-      if (!a.empty() && std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
@@ -121,12 +104,12 @@ int run_encrypt(const std::vector<std::string>& argv, const Context& ctx) {
   std::unique_ptr<io::Source> input;
   if (args.values("--to").empty()) {
     input = io::open_input(args.input());
-    addresses = message_recipients(*input);
+    addresses = store::message_recipients(*input);
     if (addresses.empty()) throw Error(Errc::usage, "give --to (the message has no To or Cc recipients)");
   }
   if (!addresses.empty()) {
     store::Store contacts_store = open_store(args);
-    for (auto& r : recipients_for(contacts_store, addresses, ctx.now)) options.recipients.push_back(std::move(r));
+    for (auto& r : store::require_recipients(contacts_store, addresses, ctx.now)) options.recipients.push_back(std::move(r));
   }
   if (options.recipients.empty()) throw Error(Errc::usage, "--to is required");
   std::optional<keys::Credentials> creds;

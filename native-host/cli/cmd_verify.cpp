@@ -95,15 +95,11 @@ int run_verify(const std::vector<std::string>& argv, const Context& ctx) {
                          [&](std::string_view chunk) { out.sink().write(chunk); });
     out.commit();
   }
-  std::optional<CliHarvest> harvested;
-  if (harvest) harvested = harvest_into(*store, analysis.verdict, *input, "cli", ctx.now);
+  std::optional<store::MessageHarvest> harvested;
+  if (harvest) harvested = store::harvest_message(*store, analysis.verdict, *input, "cli", ctx.now);
   if (args.flag("--json")) {
     auto j = to_json(analysis.verdict);
-    if (harvested && harvested->error) {
-      j["contact"] = {{"error", {{"code", std::string(code_string(harvested->error->code()))}, {"detail", harvested->error->detail()}}}};
-    } else if (harvested) {
-      j["contact"] = store::verdict_contact_json(harvested->report, analysis.verdict, harvested->from);
-    }
+    if (harvested) j["contact"] = store::harvest_contact_json(*harvested, analysis.verdict);
     std::cout << dump_json(j) << std::endl;
   } else {
     print_human(analysis.verdict, ctx.lang);

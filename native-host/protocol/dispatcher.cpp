@@ -88,8 +88,13 @@ constexpr std::array kOps{
     OpSpec{"encrypt", ops::encrypt, "Encrypts a message (signing it first, by default).",
            "input (" INKAN_INPUT "): the RFC 5322 message\n"
            "output (" INKAN_OUTPUT ")\n"
-           "recipient_certs (array of input forms): one per recipient, its certificate first (PEM or DER), "
-           "then optionally its chain; required until the contacts store is part of the host\n"
+           "recipients (array of strings, optional): addresses whose certificates come from the store (the user's "
+           "identities, else the contacts), as recipients.lookup finds them\n"
+           "recipient_certs (array of input forms, optional): one per recipient, its certificate first (PEM or DER), "
+           "then optionally its chain\n"
+           "(without recipients and recipient_certs: the message's To and Cc addresses, looked up as recipients; "
+           "an address without a usable certificate is NO_RECIPIENT_CERT, whose error lists addresses: [{address, "
+           "reason, details}])\n"
            "identity (" INKAN_IDENTITY "): the sender's store identity (default: the message's From, else Sender); "
            "its signing key signs, its encryption certificate gets the readable copy\n"
            "key (" INKAN_KEY ", optional): the sender instead of the store's identity; its certificate also gets a "
@@ -119,18 +124,25 @@ constexpr std::array kOps{
            "allow_sha1 (boolean, default false): accept SHA-1 signatures from the past\n"
            "key (key form, optional): decrypts an encrypted message first, instead of the store's keys (which are "
            "used only when the message is encrypted)\n"
-           "identity (" INKAN_IDENTITY "): only that identity's keys decrypt (all of an address's)",
+           "identity (" INKAN_IDENTITY "): only that identity's keys decrypt (all of an address's)\n"
+           "harvest (boolean, default false): record the certificates the message carries in the contacts, as "
+           "`inkan verify --harvest` (not with trust)",
            "the verdict of docs/verdict.md: version, status, reasons, warnings, signed, encrypted, signature, "
-           "signer, signing_time, content_cipher, layers, signers, certificates, checked_at"},
+           "signer, signing_time, content_cipher, layers, signers, certificates, checked_at\n"
+           "contact (with harvest): the first signer's contact {address, change, fingerprint, status, key_change, "
+           "trusted, known_since, contact_since, replaced}, null when it reached no contact, {error: {code, detail}} "
+           "when recording failed (the verdict stands)"},
     OpSpec{"decrypt", ops::decrypt, "Decrypts a message and judges the signature inside.",
            "input (" INKAN_INPUT "): the encrypted message\n"
            "output (" INKAN_OUTPUT "): receives the decrypted MIME entity\n"
            "key (" INKAN_KEY ", optional): instead of the store's keys (every key, old ones too)\n"
            "identity (" INKAN_IDENTITY "): only that identity's keys (all of an address's)\n"
-           "trust, crls, certs, at, allow_sha1: as for verify, to judge the inner signature",
+           "trust, crls, certs, at, allow_sha1: as for verify, to judge the inner signature\n"
+           "harvest (boolean, default false): as for verify, for the inner signature",
            INKAN_OUTPUT_RESULT "\n"
            "content_cipher (string)\n"
-           "verdict (object): the verdict of docs/verdict.md for the decrypted message\n"
+           "verdict (object): the verdict of docs/verdict.md for the decrypted message; with harvest, its contact "
+           "member as for verify\n"
            "key (object, when remember_seconds was given): fingerprint, remembered_until"},
     OpSpec{"inspect", ops::inspect, "Describes a message's MIME and CMS structure.",
            "input (" INKAN_INPUT ")", "the structure `inkan inspect --json` prints"},
@@ -227,6 +239,47 @@ constexpr std::array kOps{
            "at (string, optional): judge validity at this time, ISO 8601 (default: now)",
            "the JSON of `inkan lint --json`: version, ok, checked_at, certificate, path, findings (array of {code, "
            "severity, certificate, subject, detail, message, message_ja, source})"},
+    // ---- contacts (docs/store.md "Contacts"): other people's certificates, harvested from signed mail --
+    OpSpec{"recipients.lookup", ops::recipients_lookup,
+           "Finds the certificate to encrypt to for each address, or why there is none.",
+           "addresses (array of strings, 1-1000): the recipients\n"
+           "at (string, optional): judge validity at this time, ISO 8601 (default: now)",
+           "the JSON of `inkan contact lookup --json`: version, recipients (array of {address, found, source "
+           "(contact, identity or null), fingerprint, certificate (summary with pem, or null), chain_length, reason "
+           "(no-certificate, key-change-pending, not-for-encryption, expired, not-yet-valid, revoked, untrusted, "
+           "not-an-address, or null), details, capabilities, capabilities_known, known_since}), missing (array of "
+           "addresses)"},
+    OpSpec{"contact.list", ops::contact_list, "Lists the contacts (other people's certificates).", "(none)",
+           "the JSON of `inkan contact list --json`: version, contacts (array of {address, created_at, updated_at, "
+           "current {sign, encrypt}, certificate, trusted, known_since, last_seen, pending_change, pending, "
+           "certificates, capabilities}), problems"},
+    OpSpec{"contact.get", ops::contact_get, "Describes one contact with every certificate and its history.",
+           "address (string)",
+           "the JSON of `inkan contact show --json`: the fields of contact.list plus history (array of certificates "
+           "with status, origin, trusted, revoked_at, decided_at, first_seen, last_seen, times_seen, sightings, "
+           "chain, pem) and capabilities_at"},
+    OpSpec{"contact.accept", ops::contact_accept, "Accepts a contact's new key: it becomes current.",
+           "address (string)\n"
+           "fingerprint (string): the pending (or rejected) certificate's SHA-256",
+           "the JSON of `inkan contact accept --json`: the contact as contact.get shows it, status, accepted (the "
+           "fingerprint)"},
+    OpSpec{"contact.reject", ops::contact_reject, "Rejects a contact's new key: it is never used.",
+           "address (string)\n"
+           "fingerprint (string): the pending certificate's SHA-256",
+           "the JSON of `inkan contact reject --json`: the contact as contact.get shows it, status, rejected (the "
+           "fingerprint)"},
+    OpSpec{"contact.delete", ops::contact_delete, "Deletes a contact with its certificates and history.",
+           "address (string)\n"
+           "confirm (boolean): must be true, else CONFIRMATION_REQUIRED",
+           "version, status\n"
+           "deleted (string): the address"},
+    OpSpec{"contact.import", ops::contact_import,
+           "Imports certificates a person handed over; they become their contact's current ones.",
+           "certificate (" INKAN_INPUT "): end-entity certificates with an address (PEM or DER), CA certificates "
+           "as their chain\n"
+           "file_name (string, optional): recorded as the source (default: the path's name)",
+           "the JSON of `inkan contact import --json`: version, changes (array of {address, change, fingerprint, "
+           "status, replaced, origin, trusted, known_since, contact_since}), problems, status"},
     // ---- enrolment (docs/enrolment.md): ACME with RFC 8823, CSRs for any CA, company CA, Actalis --
     OpSpec{"acme.servers", ops::acme_servers, "Lists the ACME servers Inkan knows, with their RFC 8823 settings.",
            "(none)",
@@ -428,6 +481,7 @@ void Dispatcher::handle(std::string& frame) {
   std::string op_name = "-";
   Reply reply;
   std::optional<Error> failure;
+  Json failure_members;  // a ReplyError's extra members of "error"
   ParsedFrame parsed;
   OpStats stats;
   try {
@@ -451,6 +505,9 @@ void Dispatcher::handle(std::string& frame) {
     OpContext ctx{m_session, request, static_cast<std::int64_t>(std::time(nullptr)), stats};
     m_session.expire(ctx.now);
     reply = spec->handler(ctx);
+  } catch (const ReplyError& e) {
+    failure = e;
+    failure_members = e.members();
   } catch (const Error& e) {
     // The engine says USAGE for a bad option; over the protocol that is a bad request.
     failure = e.code() == Errc::usage ? Error(Errc::bad_request, e.detail()) : e;
@@ -483,7 +540,7 @@ void Dispatcher::handle(std::string& frame) {
     if (o.is_object() && o.contains("bytes")) out_note = " out=" + o["bytes"].dump();
   }
   if (failure) {
-    writer.error(id, *failure);
+    writer.error(id, *failure, failure_members);
   } else {
     writer.ok(id, reply.result);
   }

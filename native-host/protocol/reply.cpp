@@ -48,16 +48,22 @@ void ReplyWriter::ok(const Json& id, const Json& result) {
   write_frame(m_out, dump_json(final));
 }
 
-void ReplyWriter::error(const Json& id, const Error& error) {
+void ReplyWriter::error(const Json& id, const Error& error, const Json& members) {
   std::string detail = error.detail();
   if (detail.size() > kMaxDetail) detail.resize(kMaxDetail);
-  const Json reply = {{"id", id},
-                      {"ok", false},
-                      {"error",
-                       {{"code", code_string(error.code())},
-                        {"message", message(error.code(), Lang::en)},
-                        {"message_ja", message(error.code(), Lang::ja)},
-                        {"detail", detail}}}};
+  Json reply = {{"id", id},
+                {"ok", false},
+                {"error",
+                 {{"code", code_string(error.code())},
+                  {"message", message(error.code(), Lang::en)},
+                  {"message_ja", message(error.code(), Lang::ja)},
+                  {"detail", detail}}}};
+  if (members.is_object()) {
+    // The fixed members stay as they are; the op's own come after them.
+    for (auto it = members.begin(); it != members.end(); ++it) {
+      if (!reply["error"].contains(it.key())) reply["error"][it.key()] = it.value();
+    }
+  }
   write_frame(m_out, dump_json(reply));
 }
 

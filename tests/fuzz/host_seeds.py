@@ -32,10 +32,20 @@ def main():
         + frame({"id": 7, "op": "identity.delete", "fingerprint": "0123456789abcdef"})
         + frame({"id": 8, "op": "trust.distrust", "fingerprint": "ab" * 32}) + frame({"id": 9, "op": "store.lock"})
         + frame({"id": 10, "op": "store.passwd", "new": "n"}) + frame({"id": 11, "op": "sign", "input": {"data": "QUJD"}}),
+        # The contacts ops (reads find no contact; harvests and imports fail to write, never the verdict).
+        "contacts": frame({"id": 1, "op": "contact.list"}) + frame({"id": 2, "op": "contact.get", "address": "a@b"})
+        + frame({"id": 3, "op": "recipients.lookup", "addresses": ["a@b", "not an address", ""]})
+        + frame({"id": 4, "op": "contact.accept", "address": "a@b", "fingerprint": "ab" * 32})
+        + frame({"id": 5, "op": "contact.reject", "address": "a@b", "fingerprint": "ab"})
+        + frame({"id": 6, "op": "contact.delete", "address": "a@b", "confirm": True})
+        + frame({"id": 7, "op": "contact.import", "certificate": {"data": "MIIB"}})
+        + frame({"id": 8, "op": "encrypt", "recipients": ["a@b"], "sign": False, "no_self": True, "input": {"data": "QUJD"}})
+        + frame({"id": 9, "op": "encrypt", "sign": False, "no_self": True,
+                 "input": {"data": base64.b64encode(b"To: a@b, c@d\r\nCc: e@f\r\n\r\nx").decode()}}),
     }
     for i, m in enumerate(msgs):
         b = base64.b64encode(m).decode()
-        seeds[f"msg{i}"] = (frame({"id": i, "op": "verify", "input": {"data": b}})
+        seeds[f"msg{i}"] = (frame({"id": i, "op": "verify", "harvest": True, "input": {"data": b}})
                             + frame({"id": "d", "op": "inspect", "input": {"data": b}})
                             + frame({"id": "e", "op": "decrypt", "key": {"pem": {"data": "QUJD"}}, "input": {"data": b}})
                             + frame({"id": "l", "op": "cert.lint", "input": {"data": b}})

@@ -53,6 +53,15 @@ class Case:
                                             "-certfile", self.pki("sub.pem"), "-md", "sha256", "-crlfeol",
                                             "-from", "alice@example.org", "-to", "bob@example.net", "-subject", "golden"], body))
 
+    def signed_by(self, signer, name):
+        # Any person of the test PKI (its chain carried), From their own address.
+        address = self.openssl(["x509", "-noout", "-email", "-in", self.pki(f"{signer}.pem")]).decode().split()[0]
+        body = messages.entity(messages.by_name(name))
+        return self.with_date(self.openssl(["cms", "-sign", "-signer", self.pki(f"{signer}.pem"), "-inkey",
+                                            self.pki(f"{signer}.key"), "-certfile", self.pki(f"{signer}-chain.pem"),
+                                            "-md", "sha256", "-crlfeol", "-from", address, "-to", "bob@example.net",
+                                            "-subject", "golden"], body))
+
     def encrypted(self, name):
         body = messages.entity(messages.by_name(name))
         inner = self.openssl(["cms", "-sign", "-signer", self.pki("alice.pem"), "-inkey", self.pki("alice.key"),
@@ -77,6 +86,9 @@ class Case:
             return b64(messages.by_name(arg))
         if kind == "signed-b64":
             return b64(self.signed(arg))
+        if kind == "signed-by-b64":
+            signer, _, name = arg.partition(":")
+            return b64(self.signed_by(signer, name))
         if kind == "enc-b64":
             return b64(self.encrypted(arg))
         if kind == "str-b64":

@@ -8,11 +8,17 @@ below must print the very same JSON (members in the same order):
     inkan trust list --json            trust.list
     inkan trust builtin --json         trust.builtin
     inkan store status --json          store.status (less the host's unlocked, unlocked_until)
+    inkan contact list --json          contact.list
+    inkan contact show ADDRESS --json  contact.get {"address"}
+    inkan contact lookup A… --json     recipients.lookup {"addresses"}
 
 The store is built by both sides in turn (the CLI imports and trusts, the host
-imports and distrusts), and compared again once it has a passphrase.
+imports and distrusts; contacts: each side imports one, the host harvests a
+key change from a message openssl signed), and compared again once it has a
+passphrase.
 usage: store_agreement.py HOST_BINARY     (INKAN_CLI and INKAN_TEST_PKI must be set)
 """
+import email.utils
 import json
 import os
 import subprocess
@@ -27,9 +33,9 @@ def pki(name):
     return os.path.join(PKI, name)
 
 
-def cli(env, *args):
+def cli(env, *args, ok=(0,)):
     r = subprocess.run([CLI, *args], capture_output=True, env=env)
-    if r.returncode != 0:
+    if r.returncode not in ok:
         raise SystemExit(f"inkan {' '.join(args)} failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
     return json.loads(r.stdout.decode())
 
@@ -52,12 +58,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, INKAN_HOME=os.path.join(tmp, "store"), TEST_PASS="test", STORE_PASS="agreement")
 
-        def compare(what, cli_args, request, drop=()):
+        def compare(what, cli_args, request, drop=(), ok=(0,)):
             nonlocal passes
             # Two processes read the clock at different moments; a day boundary between them
             # could change days_left, so a difference must survive a second look.
             for _attempt in range(2):
-                a = cli(env, *cli_args)
+                a = cli(env, *cli_args, ok=ok)
                 b = host(binary, env, request)
                 for key in drop:
                     b.pop(key, None)
@@ -78,6 +84,26 @@ def main():
             compare(f"{stage}: trust list", ["trust", "list", "--json"], {"op": "trust.list"})
             compare(f"{stage}: store status", ["store", "status", "--json"], {"op": "store.status"},
                     drop=("unlocked", "unlocked_until"))
+            compare(f"{stage}: contact list", ["contact", "list", "--json"], {"op": "contact.list"})
+
+        def contact_pairs(stage):
+            for address in ("tofu@example.org", "carol@example.org"):
+                compare(f"{stage}: contact show {address}", ["contact", "show", address, "--json"],
+                        {"op": "contact.get", "address": address})
+            wanted = ["tofu@example.org", "carol@example.org", "bob@example.net", "nobody@example.com", "no address"]
+            # The CLI exits 1 when an address has no certificate; the JSON is what counts.
+            compare(f"{stage}: contact lookup", ["contact", "lookup", *wanted, "--json"],
+                    {"op": "recipients.lookup", "addresses": wanted}, ok=(0, 1))
+
+        def signed_by(person, address):
+            path = os.path.join(tmp, f"{person}.eml")
+            body = b"Content-Type: text/plain\r\n\r\nagreement\r\n"
+            r = subprocess.run(["openssl", "cms", "-sign", "-signer", pki(f"{person}.pem"), "-inkey", pki(f"{person}.key"),
+                                "-md", "sha256", "-crlfeol", "-from", address, "-to", "bob@example.net", "-subject", "a"],
+                               input=body, capture_output=True, check=True)
+            with open(path, "wb") as f:
+                f.write(f"Date: {email.utils.formatdate()}\r\n".encode() + r.stdout)
+            return path
 
         all_pairs("no store")
         compare("trust builtin", ["trust", "builtin", "--json"], {"op": "trust.builtin"})
@@ -90,9 +116,16 @@ def main():
             host(binary, env, {"op": "identity.import", "pkcs12": {"path": pki(f"{name}.p12")}, "password": "test"})
         host(binary, env, {"op": "trust.distrust", "input": {"path": pki("other-root.pem")}})
         host(binary, env, {"op": "trust.distrust", "fingerprint": "ab" * 32})
+        cli(env, "contact", "import", pki("tofu-old.pem"), "--json")
+        host(binary, env, {"op": "contact.import", "certificate": {"path": pki("carol-chain.pem")}})
+        verdict = host(binary, env, {"op": "verify", "harvest": True, "input": {"path": signed_by("tofu-self", "tofu@example.org")}})
+        if not verdict.get("contact") or verdict["contact"].get("change") != "key-change":
+            failures.append(f"harvest of a new key: {json.dumps(verdict.get('contact'))}")
         all_pairs("filled")
+        contact_pairs("filled")
         cli(env, "store", "passwd", "--new-pass-env", "STORE_PASS", "--json")
         all_pairs("with a passphrase")
+        contact_pairs("with a passphrase")
     for f in failures:
         print("FAIL " + f)
     print(f"{passes} pairs agree, {len(failures)} differ")

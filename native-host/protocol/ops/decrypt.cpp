@@ -2,8 +2,10 @@
 // verdict of the signature inside. The keys are the store's (every key, old
 // ones too, or those of `identity`), or a `key` in the request. The engine
 // decrypts into a private file and releases nothing before the whole message
-// authenticated; only then is the plaintext copied to the output.
+// authenticated; only then is the plaintext copied to the output. With
+// `harvest`, the inner signature's certificates go to the contacts, as verify's.
 #include "mime/line_reader.h"
+#include "ops/contact_support.h"
 #include "ops/ops.h"
 #include "ops/store_access.h"
 #include "ops/support.h"
@@ -18,6 +20,10 @@ namespace inkan::protocol::ops {
 Reply decrypt(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
+  const bool harvest = bool_param(params, "harvest", false);
+  if (harvest && member(params, "trust") != nullptr) {
+    throw Error(Errc::bad_request, "harvest uses the store's trust anchors: drop trust");
+  }
   VerdictOptions judged(ctx);
   const Json* key = member(params, "key");
   const auto identity = string_param(params, "identity");
@@ -61,6 +67,10 @@ Reply decrypt(OpContext& ctx) {
       }
     }
     verdict = to_json(analysis.verdict);
+    if (harvest) {
+      // The outer header names the sender (From); the verdict is the inner signature's.
+      verdict["contact"] = harvest_contact(ctx, analysis.verdict, *input);
+    }
     cipher = analysis.verdict.content_cipher;
   }
   if (output) output->finish(reply);

@@ -1,10 +1,13 @@
-// encrypt: encrypts a message to the given certificates, signed by the
-// sender's store identity (or `key`) and with a copy the sender can read, as
-// `inkan encrypt` does (RFC 8551 §3.3, §3.6).
+// encrypt: encrypts a message to the given certificates, or to the store's
+// certificates of the given addresses (else of the message's To and Cc), signed
+// by the sender's store identity (or `key`) and with a copy the sender can
+// read, as `inkan encrypt` does (RFC 8551 §3.3, §3.6).
+#include "ops/contact_support.h"
 #include "ops/ops.h"
 #include "ops/store_access.h"
 #include "ops/support.h"
 #include "smime/encrypt_message.h"
+#include "store/contact_use.h"
 #include "x509/cert.h"
 
 #include <algorithm>
@@ -53,25 +56,12 @@ std::shared_ptr<const keys::Credentials> use_store_identity(OpContext& ctx, cons
   return creds;
 }
 
-}  // namespace
-
-Reply encrypt(OpContext& ctx) {
-  const Json& params = ctx.request.params;
-  Reply reply;
-  smime::EncryptMessageOptions options;
-  options.now = ctx.now;
-  options.cipher = cipher_choice(params);
-
-  // Recipient certificates are explicit until the contacts store can look addresses up.
-  const Json* certs = member(params, "recipient_certs");
-  if (certs == nullptr || !certs->is_array() || certs->empty()) {
-    throw Error(Errc::bad_request, "recipient_certs: at least one certificate");
-  }
-  // Each input's first certificate is a recipient; any others in it are its chain,
-  // as are "certs": intermediates for the check against "trust".
+// Each input's first certificate is a recipient; any others in it are its chain,
+// as are "certs": intermediates for the check against "trust".
+void add_given_recipients(OpContext& ctx, const Json& certs, smime::EncryptMessageOptions& options) {
   const x509::TrustStore trust = load_trust(ctx);
-  const auto extra = load_certs(ctx, member(params, "certs"), "certs");
-  for (const auto& form : *certs) {
+  const auto extra = load_certs(ctx, member(ctx.request.params, "certs"), "certs");
+  for (const auto& form : certs) {
     auto list = x509::parse_certificates(read_small_input(ctx, form, "recipient_certs"));
     if (list.empty()) throw Error(Errc::cert_load_failed, "recipient_certs: no certificate");
     if (!trust.empty()) {
@@ -86,6 +76,36 @@ Reply encrypt(OpContext& ctx) {
     }
     options.recipients.push_back(cms::Recipient{std::move(list.front()), {}, false});
   }
+}
+
+// Addresses become recipients by the store's lookup (recipients.lookup, `inkan encrypt
+// --to ADDRESS`): the user's identities, else the contacts' current certificates that
+// chain to the store's anchors. Any address without one stops the op, listing them all.
+void add_looked_up(OpContext& ctx, const std::vector<std::string>& addresses, smime::EncryptMessageOptions& options) {
+  store::Store store = ctx.session.open_store(ctx.now);
+  auto found = store::encryption_recipients(store, addresses, ctx.now);
+  if (!found.missing.empty()) throw_missing_recipients(found.missing);
+  for (auto& r : found.recipients) options.recipients.push_back(std::move(r));
+}
+
+}  // namespace
+
+Reply encrypt(OpContext& ctx) {
+  const Json& params = ctx.request.params;
+  Reply reply;
+  smime::EncryptMessageOptions options;
+  options.now = ctx.now;
+  options.cipher = cipher_choice(params);
+
+  // Recipients: certificates given in the request, addresses looked up in the store,
+  // or neither: the message's To and Cc, looked up (as `inkan encrypt` without --to).
+  const Json* certs = member(params, "recipient_certs");
+  if (certs != nullptr && (!certs->is_array() || certs->empty())) {
+    throw Error(Errc::bad_request, "recipient_certs: at least one certificate");
+  }
+  const bool from_message = certs == nullptr && member(params, "recipients") == nullptr;
+  if (certs != nullptr) add_given_recipients(ctx, *certs, options);
+  if (member(params, "recipients") != nullptr) add_looked_up(ctx, address_list(params, "recipients"), options);
 
   std::shared_ptr<const keys::Credentials> creds;
   std::unique_ptr<io::Source> input;
@@ -100,6 +120,12 @@ Reply encrypt(OpContext& ctx) {
     creds = use_store_identity(ctx, identity, input, options);
   } else if (bool_param(params, "sign", false)) {
     throw Error(Errc::bad_request, "sign: needs key or the store's identity (without self_cert)");
+  }
+  if (from_message) {
+    if (!input) input = open_input(ctx, required(params, "input"), "input");
+    const auto addresses = store::message_recipients(*input);
+    if (addresses.empty()) throw Error(Errc::bad_request, "recipients: missing, and the message has no To or Cc");
+    add_looked_up(ctx, addresses, options);
   }
   if (const Json* self = member(params, "self_cert")) {
     auto list = x509::parse_certificates(read_small_input(ctx, *self, "self_cert"));

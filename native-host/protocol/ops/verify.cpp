@@ -2,8 +2,12 @@
 // signature), the same JSON as `inkan verify --json`. Without `trust` the
 // store's anchors judge it; an encrypted message is decrypted with `key`, or
 // with the store's keys, which are unsealed only when the message turns out
-// to be encrypted (so a locked store costs nothing for signed mail).
+// to be encrypted (so a locked store costs nothing for signed mail). With
+// `harvest`, the certificates the message carries are recorded in the contacts
+// afterwards, as `inkan verify --harvest` does (store/contact_use.h); a failure
+// there never changes the verdict.
 #include "mime/date.h"
+#include "ops/contact_support.h"
 #include "ops/ops.h"
 #include "ops/store_access.h"
 #include "ops/support.h"
@@ -16,6 +20,11 @@ namespace inkan::protocol::ops {
 Reply verify(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
+  const bool harvest = bool_param(params, "harvest", false);
+  // Contacts are judged by the store's trust settings; a verdict against other anchors would be recorded as if it were.
+  if (harvest && member(params, "trust") != nullptr) {
+    throw Error(Errc::bad_request, "harvest uses the store's trust anchors: drop trust");
+  }
   VerdictOptions judged(ctx);
   const Json* key = member(params, "key");
   const auto identity = string_param(params, "identity");
@@ -51,6 +60,9 @@ Reply verify(OpContext& ctx) {
     EngineTimer timer(ctx);
     const smime::Analysis analysis = smime::analyse(*input, judged.options);
     reply.result = to_json(analysis.verdict);
+    if (harvest) {
+      reply.result["contact"] = harvest_contact(ctx, analysis.verdict, *input);
+    }
   }
   if (remembered.contains("key")) reply.result["key"] = remembered["key"];
   return reply;
