@@ -134,7 +134,7 @@ async function sendThroughHost(tab, details, envelope, encrypt) {
     const params = { input: await host.input(message), output: "spool", identity: identity.email };
     if (encrypt) {
       // The sender is a recipient too, so the copy in Sent stays readable.
-      params.recipients = [...allRecipients(envelope), identity.email.toLowerCase()];
+      params.recipients = [...new Set([...allRecipients(envelope), identity.email.toLowerCase()])];
       params.sign = true;
     }
     const result = await host.call(encrypt ? "encrypt" : "sign", params);

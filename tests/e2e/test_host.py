@@ -19,7 +19,7 @@ import time
 import unittest
 
 from e2e_support import CLI, EXTENSION, HOST, ThunderbirdCase, bob_signed, pki
-from harness.peers import cmsutil_verify, openssl_decrypt, openssl_verify, parse
+from harness.peers import cmsutil_verify, openssl_decrypt, openssl_verify, parse, sign_with_openssl
 
 # The host's multipart/signed boundaries start with "inkan"; Thunderbird's (NSS) are random.
 HOST_BOUNDARY = b'boundary="------------inkan'
@@ -52,6 +52,15 @@ def signer_fingerprint(message):
         subprocess.run(["openssl", "cms", "-verify", "-noverify", "-in", path, "-signer", signer, "-out", os.devnull],
                        capture_output=True, check=True)
         return cert_fingerprint(signer)
+
+
+def tofu_signed(subject, message_id, who, chain):
+    """A message from tofu@example.org signed (by OpenSSL) with the certificate `who`."""
+    import email.utils
+    header = (f"From: Tofu <tofu@example.org>\r\nTo: Alice Example <alice@example.org>\r\n"
+              f"Subject: {subject}\r\nDate: {email.utils.formatdate()}\r\nMessage-ID: <{message_id}>\r\n")
+    entity = b"Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\nHello.\r\n"
+    return sign_with_openssl(header, entity, pki(f"{who}.pem"), pki(f"{who}.key"), pki(chain))
 
 
 def host_has(tb, op):
@@ -288,6 +297,43 @@ class HostTest(ThunderbirdCase):
         openssl_verify(received.data, pki("root.pem"))
         cmsutil_verify(received.data, pki("root.pem"))
         self.assert_signed_by_host(received)
+
+    def test_d_key_change_shown_and_rejected_on_the_options_page(self):
+        """tofu@example.org signs with a certificate from the test sub-CA, then with
+        one from another CA (a key change, docs/store.md TOFU): the popup warns,
+        the options page lists the waiting key, and rejecting it keeps the old one."""
+        if not host_has(self.tb, "contact.list"):
+            self.skipTest("the host has no contacts store yet (branch hostcontacts)")
+        en = catalog("en")
+        old_fp, new_fp = cert_fingerprint(pki("tofu-old.pem")), cert_fingerprint(pki("tofu-sub2.pem"))
+        self.tb.deliver_pop3(tofu_signed("first", "tofu-1@example.org", "tofu-old", "sub.pem"))
+        self.tb.get_new_mail()
+        self.tb.wait_until(lambda: any(m["headerMessageId"] == "tofu-1@example.org"
+                                       for m in self.tb.bridge("newMailSeen")), timeout=30, what="first mail")
+        tofu = self.tb.wait_until(lambda: [c for c in self.tb.inkan("contact", "list")["contacts"]
+                                           if c["address"] == "tofu@example.org"], timeout=20, what="contact")
+        self.assertEqual(tofu[0]["certificate"]["fingerprint"], old_fp)
+        self.tb.deliver_pop3(tofu_signed("second", "tofu-2@example.org", "tofu-sub2", "sub2.pem"))
+        self.tb.get_new_mail()
+        self.tb.wait_until(lambda: any(m["headerMessageId"] == "tofu-2@example.org"
+                                       for m in self.tb.bridge("newMailSeen")), timeout=30, what="second mail")
+        self.tb.bridge("displayMessage", headerMessageId="tofu-2@example.org")
+        button = self.tb.click_message_button(en["verdictButtonLabel"])
+        self.assertEqual(button["label"], en["button_keyChanged"])
+        self.assertIn(en["verdictKeyChanged"], self.tb.page_text("ui/verdict/verdict.html"))
+        contacts = self.tb.bridge("optionsCommand", name="options.contacts")["value"]["contacts"]
+        tofu = [c for c in contacts if c["address"] == "tofu@example.org"][0]
+        self.assertTrue(tofu["pending_change"])
+        self.assertEqual(tofu["pending"], [new_fp])
+        self.assertEqual(sorted(h["fingerprint"] for h in tofu["history"]), sorted([old_fp, new_fp]))
+        self.tb.bridge("openOptions")
+        text = self.tb.page_text("ui/options/options.html")
+        self.assertIn(en["optionsContactStatus_pending"], text)
+        self.tb.page_click("ui/options/options.html", "reject-tofu@example.org")
+        tofu = self.tb.wait_until(lambda: [c for c in self.tb.inkan("contact", "list")["contacts"]
+                                           if c["address"] == "tofu@example.org" and not c["pending_change"]],
+                                  timeout=20, what="the key to be rejected")
+        self.assertEqual(tofu[0]["certificate"]["fingerprint"], old_fp)
 
     def test_c_host_failure_falls_back_to_builtin(self):
         """A From address the store has no identity for: the host answers
