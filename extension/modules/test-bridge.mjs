@@ -136,7 +136,13 @@ const COMMANDS = {
     const tab = await messenger.messageDisplay.open({ messageId: m.id, location: "tab" });
     return { tabId: tab.id, windowId: tab.windowId };
   },
+  /** A fresh options page: one left open by an earlier test is closed first, so the page loads anew. */
   async openOptions() {
+    const url = messenger.runtime.getURL("ui/options/options.html");
+    const open = (await messenger.tabs.query({})).filter(tab => tab.url?.startsWith(url));
+    if (open.length) {
+      await messenger.tabs.remove(open.map(tab => tab.id));
+    }
     await messenger.runtime.openOptionsPage();
     return true;
   },
