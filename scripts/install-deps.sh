@@ -8,11 +8,13 @@ set -euo pipefail
 build_pkgs=(g++ cmake ninja-build pkg-config libssl-dev openssl nlohmann-json3-dev libcurl4-openssl-dev libp11-kit-dev
             libarchive-dev)
 # E2E: Thunderbird (+ its Japanese language pack), the SMTP sink's aiosmtpd,
-# NSS tools; npm installs the extension linter (tests/e2e/package.json).
+# NSS tools; npm installs the extension linter (tests/e2e/package.json); faketime
+# (libfaketime) lets openssl sign "in the past" for the "valid when signed" case.
 # Enrolment: Debian's pebble (ACME server), dkimpy, python3-cryptography (the RFC 8823
 # test CA), zip (Actalis-style archives made for the tests).
 test_pkgs=("${build_pkgs[@]}" libgtest-dev libgmock-dev libnss3-tools gpgsm gpg-agent clang libclang-rt-14-dev perl
-           thunderbird thunderbird-l10n-ja python3 python3-aiosmtpd pebble python3-dkim python3-cryptography zip)
+           thunderbird thunderbird-l10n-ja python3 python3-aiosmtpd pebble python3-dkim python3-cryptography zip
+           faketime)
 # Node.js may come from elsewhere (it bundles npm); only without npm ask Debian for both.
 command -v npm >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 # bench/run.sh: the peers, hyperfine and GNU time to measure them, python3 for the report

@@ -63,6 +63,27 @@ def tofu_signed(subject, message_id, who, chain):
     return sign_with_openssl(header, entity, pki(f"{who}.pem"), pki(f"{who}.key"), pki(chain))
 
 
+def old_signer(workdir):
+    """A CA made in 2019 (valid ten years) and old@example.org's certificate from it,
+    valid 2019-01-01 to 2020-02-05: made by openssl under libfaketime."""
+    d = os.path.join(workdir, "old-pki")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "leaf.cnf"), "w") as f:
+        f.write("[leaf]\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                "extendedKeyUsage=emailProtection\nsubjectAltName=email:old@example.org\n"
+                "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+    then = ["faketime", "-f", "@2019-01-01 00:00:00", "openssl"]
+    run = lambda *args: subprocess.run([*then, *args], cwd=d, capture_output=True, check=True)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-subj", "/CN=Inkan Old Test CA", "-days", "3650",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "old.key", "-out", "old.csr",
+        "-subj", "/CN=old/emailAddress=old@example.org")
+    run("x509", "-req", "-in", "old.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "400",
+        "-extfile", "leaf.cnf", "-extensions", "leaf", "-out", "old.pem")
+    return d
+
+
 def host_has(tb, op):
     return op in tb.bridge("hostHello")["hello"]["ops"]
 
@@ -348,6 +369,37 @@ class HostTest(ThunderbirdCase):
                                            if c["address"] == "tofu@example.org" and not c["pending_change"]],
                                   timeout=20, what="the key to be rejected")
         self.assertEqual(tofu[0]["certificate"]["fingerprint"], old_fp)
+
+    def test_e_valid_when_signed(self):
+        """A message signed in 2019 with a certificate that expired in 2020: the
+        popup says the signature was valid when it was made."""
+        import email.utils
+        from datetime import datetime, timezone
+        d = old_signer(self.workdir)
+        with open(os.path.join(d, "ca.pem"), "rb") as f:
+            self.tb.bridge("optionsCommand", name="options.trustCa", fileBase64=base64.b64encode(f.read()).decode(),
+                           fileName="old-ca.pem")
+        date = email.utils.format_datetime(datetime(2019, 6, 1, 12, 0, tzinfo=timezone.utc))
+        header = (f"From: Old <old@example.org>\r\nTo: Alice Example <alice@example.org>\r\n"
+                  f"Subject: signed long ago\r\nDate: {date}\r\nMessage-ID: <old-1@example.org>\r\n")
+        entity = b"Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\nOld news.\r\n"
+        message = sign_with_openssl(header, entity, os.path.join(d, "old.pem"), os.path.join(d, "old.key"),
+                                    os.path.join(d, "ca.pem"), at="2019-06-01 12:00:00")
+        self.tb.deliver_pop3(message)
+        self.tb.get_new_mail()
+        self.tb.wait_until(lambda: any(m["headerMessageId"] == "old-1@example.org"
+                                       for m in self.tb.bridge("newMailSeen")), timeout=30, what="old mail")
+        self.tb.bridge("displayMessage", headerMessageId="old-1@example.org")
+        en = catalog("en")
+        button = self.tb.click_message_button(en["verdictButtonLabel"])
+        self.assertEqual(button["label"], en["button_validWhenSigned"])
+        text = self.tb.page_text("ui/verdict/verdict.html")
+        self.assertIn(en["verdictHeadline_validWhenSigned"], text)
+        before, after = en["verdictValidWhenSigned"].split("$DATE$")
+        self.assertIn(before, text)
+        self.assertIn(after, text)
+        self.assertIn("2020", text)
+        self.assertIn(fill(en["verdictSignedBy"], "old@example.org"), text)
 
     def test_c_host_failure_falls_back_to_builtin(self):
         """A From address the store has no identity for: the host answers

@@ -85,11 +85,13 @@ def parse(data):
     return email.message_from_bytes(data, policy=email.policy.default)
 
 
-def sign_with_openssl(header_lines, body_entity, cert, key, chain):
-    """A message signed by someone else (openssl cms -sign), CRLF throughout."""
+def sign_with_openssl(header_lines, body_entity, cert, key, chain, at=None):
+    """A message signed by someone else (openssl cms -sign), CRLF throughout.
+    `at` ("2020-06-01 12:00:00") signs at that time (libfaketime): the
+    signingTime attribute is OpenSSL's clock, which has no option for it."""
     path = _tmp(body_entity)
     try:
-        signed = _run(["openssl", "cms", "-sign", "-in", path, "-signer", cert, "-inkey", key,
+        signed = _run((["faketime", "-f", "@" + at] if at else []) + ["openssl", "cms", "-sign", "-in", path, "-signer", cert, "-inkey", key,
                        "-certfile", chain, "-crlfeol", "-md", "sha256"])
     finally:
         os.unlink(path)
