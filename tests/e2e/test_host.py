@@ -32,8 +32,8 @@ class HostTest(ThunderbirdCase):
         self.assertIn("sign", hello["hello"]["ops"])
 
     def test_1b_import_from_the_options_page(self):
-        """The options page's import puts the key into Thunderbird's store even
-        while the host cannot keep it yet (no identity.import before the store)."""
+        """The options page's import puts the key into Thunderbird's store and
+        into the host's store (identity.import), where `inkan id list` finds it."""
         import base64
         with open(pki("root.pem")) as f:
             self.tb.bridge("trust", pem=f.read())
@@ -41,8 +41,11 @@ class HostTest(ThunderbirdCase):
             p12 = base64.b64encode(f.read()).decode()
         result = self.tb.bridge("importP12", identityId="id1", p12Base64=p12, password="test")
         self.assertEqual(result["provisioned"]["certificate"]["email"], "alice@example.org")
-        self.assertFalse(result["imported"]["ok"])
-        self.assertEqual(result["imported"]["error"]["code"], "UNKNOWN_OP")
+        self.assertTrue(result["imported"]["ok"], result["imported"])
+        listed = subprocess.run([CLI, "id", "list", "--json"], capture_output=True, timeout=60, check=True,
+                                env={**os.environ, "INKAN_HOME": self.tb.store})
+        addresses = [a for i in json.loads(listed.stdout)["identities"] for a in i["addresses"]]
+        self.assertIn("alice@example.org", addresses)
         # Thunderbird can now sign and encrypt for Alice; it keeps Bob's
         # certificate when it shows his message (test 3), for test 5.
         caps = self.tb.bridge("identities")[0]["encryptionCapabilities"]["S/MIME"]
@@ -95,9 +98,11 @@ class HostTest(ThunderbirdCase):
             for reason in verdict["reasons"]:
                 self.assertIn(en["reason_" + reason.replace("-", "_")], text)
 
-    def test_4_inkan_path_failure_falls_back_to_builtin(self):
-        subject = "Host cannot sign yet"
-        body = "Signed by Thunderbird after the host declined.\n"
+    def test_4_one_click_sign_goes_through_the_host(self):
+        """With Alice's identity in the host's store (test 1b), the Inkan path
+        signs: the host's message, sent by the Experiment, verified by the peers."""
+        subject = "Signed by the host"
+        body = "Signed by inkan-host from the store.\n"
         self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body=body)
         self.tb.click_compose_button(subject)
         before = self.tb.sink.count()
@@ -106,7 +111,7 @@ class HostTest(ThunderbirdCase):
         openssl_verify(received.data, pki("root.pem"))
         cmsutil_verify(received.data, pki("root.pem"))
         report = self.tb.wait_until(lambda: self.tb.bridge("lastReport"), timeout=10, what="report")
-        self.assertEqual(report["kind"], "builtinSigned")
+        self.assertEqual(report["kind"], "inkanSigned")
         # The draft the Inkan path saved is gone again.
         self.assertEqual([m for m in self.tb.bridge("folderMessages", specialUse="drafts")
                           if m["subject"] == subject], [])

@@ -40,11 +40,13 @@ class ThunderbirdRun:
     def start(self):
         if os.path.exists(self.workdir):
             shutil.rmtree(self.workdir)
-        for sub in ("home", "profile", "sink", "tmp"):
+        for sub in ("home", "profile", "sink", "tmp", "store"):
             os.makedirs(os.path.join(self.workdir, sub))
         self.home = os.path.join(self.workdir, "home")
         self.profile = os.path.join(self.workdir, "profile")
         self.tmp = os.path.join(self.workdir, "tmp")
+        # The host's store for this run (the test reads it with `inkan … --json`); never a shared one.
+        self.store = os.path.join(self.workdir, "store")
         xpi = pack_xpi(self.extension_dir, os.path.join(self.workdir, "inkan.xpi"))
         self.sink = SmtpSink(os.path.join(self.workdir, "sink"), free_port()).start()
         self.pop3 = Pop3Server(free_port()).start()
@@ -57,7 +59,8 @@ class ThunderbirdRun:
             register_host(self.home, self.host_path)
         env = dict(os.environ)
         env.update({"HOME": self.home, "TMPDIR": self.tmp, "MOZ_CRASHREPORTER_DISABLE": "1",
-                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8"})
+                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8",
+                    "INKAN_HOME": self.store})
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
         self.log_path = os.path.join(self.workdir, "thunderbird.log")
