@@ -1,5 +1,6 @@
 #include "actalis.h"
 
+#include "archive_library.h"
 #include "error.h"
 #include "io/source.h"
 #include "mime/address.h"
@@ -8,8 +9,6 @@
 #include "mime/headers.h"
 #include "store/key_bundle.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -22,7 +21,7 @@ namespace {
 // ---- ZIP ----------------------------------------------------------------------
 
 struct ArchiveFree {
-  void operator()(archive* a) const noexcept { archive_read_free(a); }
+  void operator()(archive* a) const noexcept { libarchive().read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
@@ -144,30 +143,31 @@ bool looks_like_zip(std::string_view bytes) noexcept {
 
 ZipPkcs12 pkcs12_from_zip(std::string_view zip) {
   if (zip.size() > kMaxZipBytes) throw Error(Errc::input_too_large, "a ZIP archive over 16 MiB");
-  ArchivePtr a(archive_read_new());
+  const ArchiveLibrary& la = libarchive();
+  ArchivePtr a(la.read_new());
   if (!a) throw Error(Errc::internal, "libarchive");
   // ZIP only: no tar, no compressed streams, no "raw" fallback that would take any bytes.
-  archive_read_support_format_zip(a.get());
-  if (archive_read_open_memory(a.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
-    unusable(std::string("not a ZIP archive: ") + printable(archive_error_string(a.get()) ? archive_error_string(a.get()) : ""));
+  la.read_support_format_zip(a.get());
+  if (la.read_open_memory(a.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
+    unusable(std::string("not a ZIP archive: ") + printable(la.error_string(a.get()) ? la.error_string(a.get()) : ""));
   }
   ZipPkcs12 out;
   std::vector<std::string> found;
   std::size_t entries = 0;
   for (;;) {
     archive_entry* entry = nullptr;
-    const int rc = archive_read_next_header(a.get(), &entry);
+    const int rc = la.read_next_header(a.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      const char* why = archive_error_string(a.get());
+      const char* why = la.error_string(a.get());
       unusable("damaged ZIP archive: " + printable(why ? why : "unreadable entry"));
     }
     if (++entries > kMaxZipEntries) unusable("more than 64 entries");
-    const char* raw_name = archive_entry_pathname(entry);
+    const char* raw_name = la.entry_pathname(entry);
     const std::string name = raw_name != nullptr ? raw_name : "";
     if (unsafe_name(name)) unusable("an entry with an unsafe name: " + printable(name));
-    const auto type = archive_entry_filetype(entry);
-    if (archive_entry_symlink(entry) != nullptr || archive_entry_hardlink(entry) != nullptr || type == AE_IFLNK) {
+    const auto type = la.entry_filetype(entry);
+    if (la.entry_symlink(entry) != nullptr || la.entry_hardlink(entry) != nullptr || type == AE_IFLNK) {
       unusable("a link entry: " + printable(name));
     }
     if (type == AE_IFDIR) continue;
@@ -179,15 +179,15 @@ ZipPkcs12 pkcs12_from_zip(std::string_view zip) {
     }
     found.push_back(printable(name));
     if (found.size() > 1) continue;  // reported below, with every name
-    if (archive_entry_is_encrypted(entry) != 0) unusable("an encrypted ZIP entry: " + printable(name));
+    if (la.entry_is_encrypted(entry) != 0) unusable("an encrypted ZIP entry: " + printable(name));
     out.name = name;
     // Inflate in pieces and count: the sizes in the headers are the archive's claims.
     char buf[16384];
     for (;;) {
-      const la_ssize_t n = archive_read_data(a.get(), buf, sizeof buf);
+      const la_ssize_t n = la.read_data(a.get(), buf, sizeof buf);
       if (n == 0) break;
       if (n < 0) {
-        const char* why = archive_error_string(a.get());
+        const char* why = la.error_string(a.get());
         unusable("cannot read " + printable(name) + ": " + printable(why ? why : "damaged"));
       }
       out.der.append(buf, static_cast<std::size_t>(n));

@@ -176,7 +176,8 @@ constexpr std::array kOps{
            "address (string, optional): only this address's",
            "the JSON of `inkan id list --json`: version, identities (array of {fingerprint, addresses, subject, "
            "issuer, serial, usage, email_protection, is_ca, not_before, not_after, validity, days_left, key_type, "
-           "key_bits, chain_length, current {sign, encrypt}, source, source_file, added_at}), problems"},
+           "key_bits, chain_length, current {sign, encrypt}, source, source_file, added_at}), pending (array: keys "
+           "waiting for a certificate, as csr.create returns them), problems"},
     OpSpec{"identity.import", ops::identity_import, "Imports keys and certificates into the store.",
            "pkcs12 (" INKAN_INPUT "): a PKCS#12 file (.p12/.pfx; legacy RC2/3DES too), or\n"
            "pem (" INKAN_INPUT "): a PEM private key (plain or encrypted PKCS#8) with its certificates, or "

@@ -120,7 +120,7 @@ class HostTest(ThunderbirdCase):
         self.assertTrue(hello["ok"], hello)
         self.assertEqual(hello["hello"]["protocol"], 1)
         self.assertIn("sign", hello["hello"]["ops"])
-        self.assertEqual(hello["hello"]["store"]["path"], self.tb.inkan_home)
+        self.assertEqual(hello["hello"]["store"]["path"], self.tb.store)
 
     def test_2_options_trust_the_company_ca_from_a_cer_file(self):
         der = subprocess.run(["openssl", "x509", "-in", pki("root.pem"), "-outform", "DER"],

@@ -57,10 +57,18 @@ class Case:
         # Any person of the test PKI (its chain carried), From their own address.
         address = self.openssl(["x509", "-noout", "-email", "-in", self.pki(f"{signer}.pem")]).decode().split()[0]
         body = messages.entity(messages.by_name(name))
+        # The issuers in its chain file ride along (openssl refuses the signer's own certificate twice).
+        pems = open(self.pki(f"{signer}-chain.pem"), encoding="ascii").read().split("-----END CERTIFICATE-----")
+        issuers = "".join(p + "-----END CERTIFICATE-----\n" for p in pems[1:] if "BEGIN CERTIFICATE" in p)
+        certfile = []
+        if issuers:
+            path = os.path.join(self.tmp, f"{signer}-issuers.pem")
+            with open(path, "w", encoding="ascii") as f:
+                f.write(issuers)
+            certfile = ["-certfile", path]
         return self.with_date(self.openssl(["cms", "-sign", "-signer", self.pki(f"{signer}.pem"), "-inkey",
-                                            self.pki(f"{signer}.key"), "-certfile", self.pki(f"{signer}-chain.pem"),
-                                            "-md", "sha256", "-crlfeol", "-from", address, "-to", "bob@example.net",
-                                            "-subject", "golden"], body))
+                                            self.pki(f"{signer}.key"), *certfile, "-md", "sha256", "-crlfeol",
+                                            "-from", address, "-to", "bob@example.net", "-subject", "golden"], body))
 
     def encrypted(self, name):
         body = messages.entity(messages.by_name(name))

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ops/support.h"
+#include "io/source.h"
 #include "store/recipients.h"
 #include "verdict.h"
 

@@ -40,13 +40,14 @@ class ThunderbirdRun:
     def start(self):
         if os.path.exists(self.workdir):
             shutil.rmtree(self.workdir)
-        for sub in ("home", "profile", "sink", "tmp"):
+        for sub in ("home", "profile", "sink", "tmp", "store"):
             os.makedirs(os.path.join(self.workdir, sub))
         self.home = os.path.join(self.workdir, "home")
         self.profile = os.path.join(self.workdir, "profile")
         self.tmp = os.path.join(self.workdir, "tmp")
-        # The host's own store and log for this run (the CLI reads the same store).
-        self.inkan_home = os.path.join(self.workdir, "inkan-home")
+        # The host's store and log for this run (the tests read the store with
+        # `inkan … --json`, see inkan()); never a shared one.
+        self.store = os.path.join(self.workdir, "store")
         self.host_log = os.path.join(self.workdir, "host.log")
         xpi = pack_xpi(self.extension_dir, os.path.join(self.workdir, "inkan.xpi"))
         self.sink = SmtpSink(os.path.join(self.workdir, "sink"), free_port()).start()
@@ -60,7 +61,7 @@ class ThunderbirdRun:
             register_host(self.home, self.host_path)
         env = dict(os.environ)
         env.update({"HOME": self.home, "TMPDIR": self.tmp, "MOZ_CRASHREPORTER_DISABLE": "1",
-                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8", "INKAN_HOME": self.inkan_home,
+                    "MOZ_HEADLESS": "1", "LANG": "C.UTF-8", "INKAN_HOME": self.store,
                     "INKAN_HOST_LOG": self.host_log, "INKAN_HOST_SPOOL": os.path.join(self.tmp, "spool")})
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
@@ -382,7 +383,7 @@ class ThunderbirdRun:
         """The inkan CLI on this run's store (INKAN_HOME), --json output parsed."""
         cli = os.environ.get("INKAN_CLI", "")
         proc = subprocess.run([cli, *args, "--json"], capture_output=True, timeout=timeout,
-                              env={**os.environ, "INKAN_HOME": self.inkan_home})
+                              env={**os.environ, "INKAN_HOME": self.store})
         if proc.returncode != 0:
             raise AssertionError(f"inkan {' '.join(args)}: {proc.returncode} {proc.stderr.decode(errors='replace')}")
         return json.loads(proc.stdout)
