@@ -11,10 +11,29 @@ import { t } from "./i18n.mjs";
 
 const cacheKey = headerMessageId => `verdict:${headerMessageId}`;
 
+// Examinations under way, by cache key: a message displayed while its new-mail
+// examination is still running waits for that one instead of verifying (and
+// harvesting) again, so the popup reports what the first harvest did ("new
+// contact", "key changed"), not a second look ("unchanged").
+const running = new Map();
+
 /** {smime:false} | {smime:true, verdict, contact} | {smime:true, error:{code,…}} */
 export async function examine(messageId) {
   const header = await messenger.messages.get(messageId);
   const key = cacheKey(header.headerMessageId || `id${messageId}`);
+  if (running.has(key)) {
+    return running.get(key);
+  }
+  const work = examineOnce(messageId, header, key);
+  running.set(key, work);
+  try {
+    return await work;
+  } finally {
+    running.delete(key);
+  }
+}
+
+async function examineOnce(messageId, header, key) {
   const cached = (await messenger.storage.session.get(key))[key];
   if (cached && !cached.error) {
     return cached;
