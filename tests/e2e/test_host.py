@@ -468,7 +468,8 @@ class HostJapaneseTest(ThunderbirdCase):
         text = self.tb.page_text("ui/missing/missing.html")
         for key in ("missingTitle", "missingIntro", "missingCancel", "missingSignOnly", "missingRequest"):
             self.assertIn(self.ja[key], text)
-        self.assertIn("carol@example.org", text)
+        self.assertIn(fill(self.ja["missingAddressWithReason"], "carol@example.org",
+                           self.ja["missingReason_no_certificate"]), text)
         self.tb.page_click("ui/missing/missing.html", "cancel")
         time.sleep(3)
         self.assertEqual(self.tb.sink.count(), before)
