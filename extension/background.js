@@ -10,6 +10,7 @@ import * as options from "./modules/options.mjs";
 import { getState, setState, nextMode, showState, forget } from "./modules/compose-state.mjs";
 import { missingDetails, answerMissing, onWindowRemoved } from "./modules/dialogs.mjs";
 import { installTestBridge } from "./modules/test-bridge.mjs";
+import * as unlock from "./modules/unlock.mjs";
 
 // Compose button: one click signs, the next also encrypts, the next turns both off.
 messenger.composeAction.onClicked.addListener(async tab => {
@@ -32,7 +33,10 @@ messenger.tabs.onCreated.addListener(async tab => {
 });
 
 messenger.tabs.onRemoved.addListener(tabId => forget(tabId));
-messenger.windows.onRemoved.addListener(windowId => onWindowRemoved(windowId));
+messenger.windows.onRemoved.addListener(windowId => {
+  onWindowRemoved(windowId);
+  unlock.onWindowRemoved(windowId);
+});
 
 messenger.messages.onNewMailReceived.addListener(async (folder, messages) => {
   const seen = (await messenger.storage.session.get({ newMailSeen: [] })).newMailSeen;
@@ -53,6 +57,7 @@ const COMMANDS = {
   "missing.get": ({ request }) => missingDetails(request),
   "missing.answer": ({ request, choice, lang }) => answerMissing(request, choice, { lang }),
   ...options.COMMANDS,
+  ...unlock.COMMANDS,
 };
 
 messenger.runtime.onMessage.addListener((message, sender) => {

@@ -8,6 +8,7 @@
  */
 import { host, HostError, blobToBase64 } from "./host.mjs";
 import { identityDefaults, setIdentityDefaults } from "./prefs.mjs";
+import { withUnlock } from "./unlock.mjs";
 
 async function thunderbirdIdentities() {
   const accounts = await messenger.accounts.list(false);
@@ -22,7 +23,7 @@ async function thunderbirdIdentities() {
 
 async function hostOrError(op, params) {
   try {
-    return { ok: true, value: await host.call(op, params) };
+    return { ok: true, value: await withUnlock(() => host.call(op, params)) };
   } catch (e) {
     return { ok: false, error: { code: e.code, detail: e.detail, hostMessage: e.hostMessage, message_ja: e.message_ja } };
   }
@@ -68,7 +69,7 @@ export const COMMANDS = {
     if (!password) {
       throw new HostError("BAD_REQUEST", "password");
     }
-    const { output } = await host.callWithOutput("identity.export", { identity: fingerprint, password });
+    const { output } = await withUnlock(() => host.callWithOutput("identity.export", { identity: fingerprint, password }));
     return new Blob([output], { type: "application/x-pkcs12" });
   },
   "options.trustCa": async ({ file }) => {

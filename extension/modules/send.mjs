@@ -27,6 +27,7 @@ import { getState, setState } from "./compose-state.mjs";
 import { lookupMissing } from "./lookup.mjs";
 import { askMissing } from "./dialogs.mjs";
 import { report } from "./notify.mjs";
+import { withUnlock } from "./unlock.mjs";
 import { errorText, messageIn, uiIsJapanese } from "./i18n.mjs";
 
 async function hostAvailable() {
@@ -137,7 +138,8 @@ async function sendThroughHost(tab, details, envelope, encrypt) {
       params.recipients = [...new Set([...allRecipients(envelope), identity.email.toLowerCase()])];
       params.sign = true;
     }
-    const result = await host.call(encrypt ? "encrypt" : "sign", params);
+    // A protected, locked store: the user is asked for the passphrase, then the same request again.
+    const result = await withUnlock(() => host.call(encrypt ? "encrypt" : "sign", params));
     spool = result.output?.path;
     if (!spool) {
       throw new HostError("OUTPUT_CORRUPTED", "no spool path");

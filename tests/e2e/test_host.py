@@ -401,6 +401,38 @@ class HostTest(ThunderbirdCase):
         self.assertIn("2020", text)
         self.assertIn(fill(en["verdictSignedBy"], "old@example.org"), text)
 
+    def test_bb_locked_store_asks_for_the_passphrase(self):
+        """A store with a passphrase, locked: Send opens the passphrase window; a
+        wrong passphrase is refused there, the right one unlocks the store and
+        the host signs."""
+        passphrase = "store pass ✓"
+        self.tb.bridge("hostCall", op="store.passwd", params={"new": passphrase})
+        self.tb.bridge("hostCall", op="store.lock", params={})
+        self.assertTrue(self.tb.inkan("store", "status")["passphrase"], "the store is protected")
+        subject = "Signed after unlocking"
+        self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body="Unlocked for this.\n")
+        self.tb.click_compose_button(subject)
+        before = self.tb.sink.count()
+        previous = self.tb.bridge("lastReport")
+        self.tb.click_send(subject)
+        en = catalog("en")
+        self.assertIn(en["unlockExplain"], self.tb.page_text("ui/unlock/unlock.html"))
+        self.tb.page_fill("ui/unlock/unlock.html", "passphrase", "wrong")
+        self.tb.page_click("ui/unlock/unlock.html", "unlock")
+        self.tb.wait_until(lambda: en["error_BAD_PASSWORD"] in self.tb.page_text("ui/unlock/unlock.html"),
+                           timeout=20, what="the wrong passphrase refused")
+        self.assertEqual(self.tb.sink.count(), before)
+        self.tb.page_fill("ui/unlock/unlock.html", "passphrase", passphrase)
+        self.tb.page_click("ui/unlock/unlock.html", "unlock")
+        received = self.tb.sink.wait_for(before + 1, timeout=90)[-1]
+        openssl_verify(received.data, pki("root.pem"))
+        self.assert_signed_by_host(received)
+        self.wait_report("inkanSigned", previous)
+        self.assertTrue(any("op=store.unlock " in l and " ok " in l for l in self.tb.host_log_lines()))
+        self.assertNotIn(passphrase, "\n".join(self.tb.host_log_lines()))
+        # The later tests use a store without a passphrase again.
+        self.tb.bridge("hostCall", op="store.passwd", params={"old": passphrase, "remove": True})
+
     def test_c_host_failure_falls_back_to_builtin(self):
         """A From address the store has no identity for: the host answers
         NO_IDENTITY, Thunderbird's S/MIME signs instead and the report says so."""

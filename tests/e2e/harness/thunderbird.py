@@ -280,6 +280,12 @@ class ThunderbirdRun:
             return await pageDo(arguments[0], "click", arguments[2], arguments[1]);""",
                            url_part, timeout, element_id, timeout=timeout + 10)
 
+    def page_fill(self, url_part, element_id, value, timeout=20):
+        """Types a value into a field of an add-on page."""
+        return self.chrome(self._PAGE_SCRIPT + """
+            return await pageDo(arguments[0], "fill", [arguments[2], arguments[3]], arguments[1]);""",
+                           url_part, timeout, element_id, value, timeout=timeout + 10)
+
     # Extension pages live in the extension process: their text is read by a
     # frame script loaded into that page's <browser>, which answers over its
     # message manager.
@@ -320,6 +326,10 @@ class ThunderbirdRun:
               let value = null, error = null;
               try {
                 if (action == "text") value = doc.body.innerText;
+                else if (action == "fill") {
+                  const el = doc.getElementById(arg[0]); if (!el) throw new Error("no element " + arg[0]);
+                  el.value = arg[1]; value = true;
+                }
                 else { const el = doc.getElementById(arg); if (!el) throw new Error("no element " + arg); el.click(); value = true; }
               } catch (e) { error = String(e); }
               sendAsyncMessage(tag, { value, error });
