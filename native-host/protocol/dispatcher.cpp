@@ -103,7 +103,7 @@ constexpr std::array kOps{
            "without an identity in the store still gets an encrypted (unsigned) message if no_self is true\n"
            "self_cert (input form, optional): the sender's certificate instead of the store's; no signing then\n"
            "no_self (boolean, default false): no copy readable by the sender (Sent mail stays unreadable)\n"
-           "trust (array of input forms, optional): recipient certificates must chain to these anchors\n"
+           "trust (array of input forms, optional): recipient_certs must chain to these anchors (looked-up recipients always chain to the store's)\n"
            "certs (array of input forms, optional): intermediate certificates for that check\n"
            "cipher (string, default \"auto\"): auto, aes256-cbc or aes256-gcm\n"
            "digest, pss: as for sign",
@@ -248,7 +248,7 @@ constexpr std::array kOps{
            "the JSON of `inkan contact lookup --json`: version, recipients (array of {address, found, source "
            "(contact, identity or null), fingerprint, certificate (summary with pem, or null), chain_length, reason "
            "(no-certificate, key-change-pending, not-for-encryption, expired, not-yet-valid, revoked, untrusted, "
-           "not-an-address, or null), details, capabilities, capabilities_known, known_since}), missing (array of "
+           "not-an-address, or null), details, capabilities (names, or null when none were seen), known_since}), missing (array of "
            "addresses)"},
     OpSpec{"contact.list", ops::contact_list, "Lists the contacts (other people's certificates).", "(none)",
            "the JSON of `inkan contact list --json`: version, contacts (array of {address, created_at, updated_at, "

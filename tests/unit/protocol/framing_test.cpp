@@ -1,6 +1,7 @@
 // Frames in (bounded, oversized ones discarded, truncation seen) and replies
 // out (every frame within Thunderbird's 1 MiB, chunks that reassemble).
 #include "framing.h"
+#include "ops/contact_support.h"
 #include "io/source.h"
 #include "reply.h"
 #include "support/reference_codecs.h"
@@ -122,6 +123,48 @@ TEST(Replies, ErrorsCarryBothLanguagesAndABoundedDetail) {
   EXPECT_EQ(frames[0]["error"]["code"], "BAD_REQUEST");
   EXPECT_FALSE(frames[0]["error"]["message_ja"].get<std::string>().empty());
   EXPECT_LE(frames[0]["error"]["detail"].get<std::string>().size(), 2048u);
+}
+
+TEST(Replies, AnErrorsOwnMembersNeverReplaceTheFixedOnes) {
+  StringWriter out;
+  const Json members = {{"addresses", Json::array({{{"address", "a@b"}, {"reason", "no-certificate"}}})},
+                        {"code", "FORGED"}, {"detail", "forged"}};
+  ReplyWriter(out).error(3, inkan::Error(inkan::Errc::no_recipient_cert, "a@b (no-certificate)"), members);
+  const auto frames = frames_of(out.bytes());
+  ASSERT_EQ(frames.size(), 1u);
+  const Json& e = frames[0]["error"];
+  EXPECT_EQ(e["code"], "NO_RECIPIENT_CERT");
+  EXPECT_EQ(e["detail"], "a@b (no-certificate)");
+  EXPECT_EQ(e["addresses"][0]["address"], "a@b");
+  EXPECT_EQ(e["addresses"][0]["reason"], "no-certificate");
+}
+
+// A message's To may name tens of thousands of addresses; the error listing them must still fit one frame.
+TEST(Replies, AHugeListOfRecipientsWithoutCertificateStillFitsOneFrame) {
+  std::vector<inkan::store::RecipientAnswer> missing(40000);
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    missing[i].address = "someone-with-a-long-name-" + std::to_string(i) + "@example.org";
+    missing[i].reason = "no-certificate";
+  }
+  missing[0].address = std::string(5000, 'x') + "@example.org";
+  missing[0].reason = "not-an-address";
+  StringWriter out;
+  try {
+    inkan::protocol::ops::throw_missing_recipients(missing);
+    FAIL() << "no error";
+  } catch (const ReplyError& e) {
+    EXPECT_EQ(e.code(), inkan::Errc::no_recipient_cert);
+    ReplyWriter(out).error(1, e, e.members());
+  }
+  ASSERT_LE(out.bytes().size(), kMaxReplyFrame + 4);
+  const auto frames = frames_of(out.bytes());
+  ASSERT_EQ(frames.size(), 1u);
+  const Json& e = frames[0]["error"];
+  EXPECT_EQ(e["addresses_truncated"], true);
+  EXPECT_GT(e["addresses"].size(), 1000u);
+  EXPECT_LT(e["addresses"].size(), missing.size());
+  EXPECT_LE(e["addresses"][0]["address"].get<std::string>().size(), 320u);
+  EXPECT_EQ(e["addresses"][1]["address"], "someone-with-a-long-name-1@example.org");
 }
 
 }  // namespace
