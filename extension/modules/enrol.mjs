@@ -194,7 +194,7 @@ async function answerChallenge(record, message) {
   answering.add(message.headerMessageId);
   await update(record.id, { answered: [...(record.answered ?? []), message.headerMessageId] });
   try {
-    const raw = await stripBookkeeping(await messenger.messages.getRaw(message.id, { decrypt: false }));
+    const raw = await stripBookkeeping(await messenger.messages.getRaw(message.id));
     const { result } = await host.callWithOutput("acme.reply", {
       enrolment: record.id, mail: await host.input(raw), output: "spool" });
     // Unsigned and unchanged: the CA compares the body, and the host already

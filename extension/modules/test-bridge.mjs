@@ -134,6 +134,9 @@ const COMMANDS = {
   async lastReport() {
     return (await messenger.storage.local.get({ lastReport: null })).lastReport;
   },
+  async enrolRecords() {
+    return (await messenger.storage.local.get({ enrolments: {} })).enrolments;
+  },
   async setPref({ name, value }) {
     const { setPref } = await import("./prefs.mjs");
     await setPref(name, value);
