@@ -287,11 +287,13 @@ export async function resumeLoop(id) {
         }
         return;
       }
-      await update(id, acmeFields(r));
       if (r.status === "done") {
+        // "done" is shown once Thunderbird has the key too.
+        await update(id, { ...acmeFields(r), status: "provisioning" });
         await finish(id, record.identityId, r);
         return;
       }
+      await update(id, acmeFields(r));
       if (r.status !== "waiting") {
         return;
       }

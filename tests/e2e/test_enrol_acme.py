@@ -113,7 +113,7 @@ class EnrolAcmeTest(ThunderbirdCase):
                                   timeout=180, what="the wizard to report the certificate")
         checked = [e for e in self.ca.log if "expected" in e]
         self.assertTrue(checked and checked[-1]["expected"] == checked[-1]["got"], checked)
-        self.assertIn(en["enrol_provisioned"], text)
+        self.assertIn(en["enrol_provisioned"], text, json.dumps(self.tb.bridge("enrolRecords"), indent=1))
         self.assertTrue(en["enrol_lintTitle"] in text or en["enrol_lintClean"] in text, text)
 
         # The identity is in the user's store ...

@@ -66,6 +66,8 @@ function acmeBox(record, box) {
     doneBox(record, box);
   } else if (record.status === "failed") {
     box.append(el("p", t("enrol_failed", [errorText(record.error)]), "error"));
+  } else if (record.status === "provisioning") {
+    box.append(el("p", t("enrol_provisioning")));
   } else if (record.status === "awaiting_reply") {
     const from = (record.awaiting ?? []).map(a => a.from).join(", ");
     box.append(el("p", t("enrol_acmeAwaiting", [from])));
