@@ -116,12 +116,15 @@ function firstFingerprint(imported) {
   return typeof first === "string" ? first : first?.fingerprint ?? imported?.already_present?.[0] ?? null;
 }
 
-async function finish(id, identityId, result, extra = {}) {
+async function finish(id, identityId, result, extra = {}, afterProvision = null) {
   const fingerprint = firstFingerprint(result.imported);
   let provisioned = null;
   let provisionError = null;
   try {
     provisioned = await provision(identityId, fingerprint);
+    if (afterProvision) {
+      Object.assign(extra, await afterProvision());
+    }
   } catch (e) {
     provisionError = errorInfo(e);
   }
@@ -371,16 +374,21 @@ export async function actalisPassword({ id, password }) {
 export async function caJoin({ identityId, file, password }) {
   const identity = await identityOf(identityId);
   const id = `company-${identityId}`;
-  await update(id, { kind: "company", identityId, address: identity.email, stage: "importing", error: null });
+  // A wrong password or file throws here; the page shows why and nothing is kept.
   const result = await host.call("ca.join", { pkcs12: await host.input(file), password, file_name: file.name });
-  // Thunderbird's own store trusts the same CA for e-mail.
-  const trustedInThunderbird = [];
-  if (messenger.inkan?.trustCertificate) {
-    for (const pem of result.ca_certificates ?? []) {
+  await update(id, { kind: "company", identityId, address: identity.email, stage: "provisioning", error: null,
+                     createdAt: new Date().toISOString() });
+  // Thunderbird's own store trusts the same CA for e-mail; after the .p12 is
+  // in it, so importing the file's copy of the CA cannot undo the trust.
+  const trustInThunderbird = async () => {
+    const trustedInThunderbird = [];
+    for (const pem of (result.trusted ?? []).map(a => a.certificate).filter(Boolean)) {
       trustedInThunderbird.push((await messenger.inkan.trustCertificate(pem)).certificate);
     }
-  }
-  return finish(id, identityId, result, { trusted: (result.trusted ?? []).map(a => a.subject), trustedInThunderbird });
+    return { trustedInThunderbird };
+  };
+  return finish(id, identityId, result, { trusted: (result.trusted ?? []).map(a => a.subject) },
+                messenger.inkan?.trustCertificate ? trustInThunderbird : null);
 }
 
 export async function csrCreate({ identityId }) {

@@ -1,4 +1,4 @@
-"""The enrolment wizard's company-CA path in the real Thunderbird with the real
+"""The enrolment wizard's company-CA and any-CA (CSR) paths in the real Thunderbird with the real
 inkan-host. The administrator runs `inkan ca init` and `inkan ca issue` in
 their own store; Alice chooses the .p12 and its password in the wizard, which
 imports it and trusts the company CA in one step (host store and
@@ -13,7 +13,7 @@ import os
 import subprocess
 import unittest
 
-from e2e_support import CLI, HOST, WORK, ThunderbirdCase
+from e2e_support import CLI, HOST, WORK, ThunderbirdCase, pki
 from harness.peers import sign_with_openssl
 from test_enrol_acme import ADDRESS, catalog, fill, id_list, thunderbird_signing_cert
 
@@ -36,6 +36,7 @@ class EnrolCompanyTest(ThunderbirdCase):
 
     def issue(self, cn, address):
         out = os.path.join(self.workdir, "handout-" + address.split("@")[0])
+        os.makedirs(out)
         issued = self.admin("ca", "issue", "--cn", cn, "--email", address, "--out-dir", out, "--key-type", "p256")
         return os.path.join(out, address + ".p12"), issued["password"]
 
@@ -47,6 +48,13 @@ class EnrolCompanyTest(ThunderbirdCase):
         self.tb.bridge("openOptions")
         self.tb.page_click("ui/options/options.html", "optionsEnrol")
         self.tb.page_choose_file(WIZARD, "companyFile", p12)
+        # A mistyped password: refused, said so, nothing kept.
+        self.tb.page_set(WIZARD, "companyPassword", password[:-1])
+        self.tb.page_click(WIZARD, "companyJoin")
+        self.tb.wait_until(lambda: en["enrol_working"] not in self.tb.page_text(WIZARD), timeout=60, what="the join")
+        self.assertNotIn(fill(en["enrol_done"], address=ADDRESS), self.tb.page_text(WIZARD))
+        self.assertEqual(self.tb.bridge("enrolRecords"), {})
+        self.assertEqual(id_list(self.store)["identities"], [])
         self.tb.page_set(WIZARD, "companyPassword", password)
         self.tb.page_click(WIZARD, "companyJoin")
         done = fill(en["enrol_done"], address=ADDRESS)
@@ -90,6 +98,40 @@ class EnrolCompanyTest(ThunderbirdCase):
         self.tb.bridge("displayMessage", headerMessageId="carol-1@example.org")
         button = self.tb.click_message_button(en["verdictButtonLabel"])
         self.assertEqual(button["label"], en["button_good"])
+
+    def test_2_any_other_ca_by_csr(self):
+        """A CSR for any CA: the wizard shows it, OpenSSL (the CA here) signs it,
+        the user chooses the certificate file, and it becomes Thunderbird's."""
+        en = catalog("en")
+        self.tb.page_click(WIZARD, "csrCreate")
+        record = self.tb.wait_until(lambda: next((r for r in self.tb.bridge("enrolRecords").values()
+                                                 if r["kind"] == "csr"), None), timeout=60, what="the CSR")
+        self.assertIn(en["enrol_csrShow"], self.tb.page_text(WIZARD))
+        csr = os.path.join(self.workdir, "alice.csr")
+        with open(csr, "w") as f:
+            f.write(record["csr"])
+        ext = os.path.join(self.workdir, "smime.ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints=critical,CA:FALSE\nextendedKeyUsage=emailProtection\n"
+                    "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+        cert = os.path.join(self.workdir, "alice-from-ca.pem")
+        subprocess.run(["openssl", "req", "-in", csr, "-verify", "-noout"], check=True, capture_output=True, timeout=60)
+        subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", pki("sub.pem"), "-CAkey", pki("sub.key"),
+                        "-CAcreateserial", "-days", "200", "-sha256", "-copy_extensions", "copy", "-extfile", ext,
+                        "-out", cert], check=True, capture_output=True, timeout=60)
+        with open(cert, "a") as out, open(pki("sub.pem")) as chain:
+            out.write(chain.read())
+        self.tb.page_choose_file(WIZARD, f"csrFile-{record['id']}", cert)
+        self.tb.page_click(WIZARD, f"csrImport-{record['id']}")
+        self.tb.wait_until(lambda: self.tb.bridge("enrolRecords")[record["id"]].get("stage") == "done", timeout=60,
+                           what="the certificate import")
+        self.assertEqual(self.tb.page_text(WIZARD).count(fill(en["enrol_done"], address=ADDRESS)), 2)
+        fingerprint = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"],
+                                     capture_output=True, text=True, check=True).stdout.split("=")[1]
+        fingerprint = fingerprint.strip().replace(":", "").lower()
+        self.assertIn(fingerprint, [i["fingerprint"] for i in id_list(self.store)["identities"]])
+        # The newest certificate is the one Thunderbird now signs with.
+        self.assertEqual(thunderbird_signing_cert(self.tb)["sha256"], fingerprint)
 
 
 if __name__ == "__main__":

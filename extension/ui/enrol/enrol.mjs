@@ -152,7 +152,7 @@ function csrBox(record, box) {
   }));
 }
 
-const BOXES = { acme: acmeBox, actalis: actalisBox, company: (r, b) => (r.stage === "done" ? doneBox(r, b) : null), csr: csrBox };
+const BOXES = { acme: acmeBox, actalis: actalisBox, company: (r, b) => (r.stage === "done" ? doneBox(r, b) : b.append(el("p", t("enrol_provisioning")))), csr: csrBox };
 
 async function render() {
   const { records, actalisForm } = await ask("enrol.state");

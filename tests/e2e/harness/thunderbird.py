@@ -343,10 +343,9 @@ class ThunderbirdRun:
                 } else if (action == "file") {
                   const el = doc.getElementById(arg.id);
                   if (!el) throw new Error("no element " + arg.id);
-                  const bin = content.atob(arg.data);
-                  const bytes = new content.Uint8Array(bin.length);
-                  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-                  el.mozSetFileArray([new content.File([bytes], arg.name)]);
+                  const bytes = Uint8Array.from(atob(arg.data), c => c.charCodeAt(0));
+                  const parts = Components.utils.cloneInto([bytes], content);
+                  el.mozSetFileArray([new content.File(parts, arg.name)]);
                   el.dispatchEvent(new content.Event("change", { bubbles: true }));
                   value = true;
                 } else { const el = doc.getElementById(arg); if (!el) throw new Error("no element " + arg); el.click(); value = true; }
