@@ -433,16 +433,16 @@ export async function onAlarm(alarm) {
 }
 
 /** Once a day: identities that expire within REMIND_DAYS and were not renewed, each told once. */
-export async function remindExpiring() {
+export async function remindExpiring(days = REMIND_DAYS) {
   let expiring;
   try {
-    expiring = await host.call("identity.expiring", { days: REMIND_DAYS });
+    expiring = await host.call("identity.expiring", { days });
   } catch {
     return [];
   }
   const { enrolReminded = {} } = await messenger.storage.local.get({ enrolReminded: {} });
   const told = [];
-  for (const identity of expiring.identities ?? []) {
+  for (const identity of expiring.expiring ?? []) {
     if (enrolReminded[identity.fingerprint]) {
       continue;
     }

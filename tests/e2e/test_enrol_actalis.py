@@ -126,6 +126,14 @@ class EnrolActalisTest(ThunderbirdCase):
         remind = datetime.datetime.fromisoformat(record["remindAt"].replace("Z", "+00:00"))
         self.assertEqual((not_after - remind).days, 30)
 
+    def test_2_expiry_reminder_once(self):
+        """The daily reminder asks the host (identity.expiring) and tells about each certificate once."""
+        listed = id_list(self.store)["identities"]
+        days_left = listed[0]["days_left"]
+        self.assertEqual(self.tb.bridge("enrolRemind", days=days_left - 1), [])
+        self.assertEqual(self.tb.bridge("enrolRemind", days=days_left + 1), [listed[0]["fingerprint"]])
+        self.assertEqual(self.tb.bridge("enrolRemind", days=days_left + 1), [])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
