@@ -137,3 +137,31 @@ class EnrolActalisTest(ThunderbirdCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+@unittest.skipUnless(HOST and os.path.exists(HOST) and CLI, "inkan-host / inkan not built")
+class EnrolJapaneseTest(ThunderbirdCase):
+    """The wizard in Japanese (Thunderbird's UI language): the page and the Actalis code step."""
+    run_name = "enrol_ja"
+    locale = "ja"
+    host = HOST
+    env = {"INKAN_HOME": os.path.join(WORK, "enrol_ja", "inkan-home")}
+    prefs = {"network.protocol-handler.external.https": False}
+
+    def test_1_wizard_in_japanese(self):
+        ja = catalog("ja")
+        self.tb.bridge("openOptions")
+        self.tb.page_click("ui/options/options.html", "optionsEnrol")
+        text = self.tb.page_text(WIZARD)
+        for key in ("enrol_title", "enrol_intro", "enrol_acmeTitle", "enrol_actalisTitle", "enrol_companyTitle",
+                    "enrol_otherTitle"):
+            self.assertIn(ja[key], text)
+        self.tb.page_click(WIZARD, "actalisStart")
+        self.tb.wait_until(lambda: ja["enrol_actalisWaitCode"] in self.tb.page_text(WIZARD), timeout=30,
+                           what="the wizard to wait for the code")
+        self.tb.deliver_pop3(code_mail())
+        self.tb.get_new_mail()
+        text = self.tb.wait_until(lambda: (lambda t: t if CODE in t else None)(self.tb.page_text(WIZARD)),
+                                  timeout=60, what="the code in the wizard")
+        self.assertIn(ja["enrol_actalisCode"], text)
+        self.assertIn(fill(ja["enrol_kind_actalis"], address=ADDRESS), text)
