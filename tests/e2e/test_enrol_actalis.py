@@ -91,6 +91,16 @@ class EnrolActalisTest(ThunderbirdCase):
         self.assertIn(en["enrol_actalisCode"], text)
         self.assertIn(en["enrol_actalisWaitZip"], text)
         self.tb.page_click(WIZARD, f"actalisCopy-{RECORD}")
+        self.tb.wait_until(lambda: en["enrol_copied"] in self.tb.page_text(WIZARD), timeout=20, what="the copy")
+        clipboard = self.tb.chrome("""
+            const trans = Cc["@mozilla.org/widget/transferable;1"].createInstance(Ci.nsITransferable);
+            trans.init(null);
+            trans.addDataFlavor("text/plain");
+            Services.clipboard.getData(trans, Ci.nsIClipboard.kGlobalClipboard);
+            const out = {};
+            trans.getTransferData("text/plain", out);
+            return out.value.QueryInterface(Ci.nsISupportsString).data;""")
+        self.assertEqual(clipboard, CODE)
 
         # Mail 2: the ZIP; the wizard asks for the password once.
         name = "Certificate_alice.zip"

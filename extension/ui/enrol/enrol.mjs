@@ -99,6 +99,7 @@ function actalisBox(record, box) {
     line.append(code, " ", button(`actalisCopy-${record.id}`, "enrol_copy", async () => {
       await navigator.clipboard.writeText(record.code);
       say(t("enrol_copied"), "good");
+      return false; // keep the message
     }));
     box.append(line);
   }
