@@ -348,10 +348,13 @@ async function actalisMail(record, message) {
   try {
     const raw = await stripBookkeeping(await messenger.messages.getRaw(message.id));
     const found = await host.call("actalis.code", { mail: await host.input(raw) });
-    if (!found.from_actalis) {
+    // A code from another sender is shown with a warning (docs/enrolment.md),
+    // and never replaces one that came from Actalis.
+    if (!found.from_actalis && record.code && record.codeFromActalis) {
       return false;
     }
-    await update(record.id, { code: found.code, codeMessage: message.headerMessageId });
+    await update(record.id, { code: found.code, codeMessage: message.headerMessageId, codeFrom: found.from,
+                              codeFromActalis: !!found.from_actalis });
     await notify("enrol_notifyActalisCode", [found.code]);
     return true;
   } catch {

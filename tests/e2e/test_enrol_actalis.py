@@ -90,6 +90,7 @@ class EnrolActalisTest(ThunderbirdCase):
                                   timeout=60, what="the code in the wizard")
         self.assertIn(en["enrol_actalisCode"], text)
         self.assertIn(en["enrol_actalisWaitZip"], text)
+        self.assertNotIn(en["enrol_actalisCodeNotFromActalis"].split("$FROM$")[0], text)
         self.tb.page_click(WIZARD, f"actalisCopy-{RECORD}")
         self.tb.wait_until(lambda: en["enrol_copied"] in self.tb.page_text(WIZARD), timeout=20, what="the copy")
         clipboard = self.tb.chrome("""
@@ -169,9 +170,20 @@ class EnrolJapaneseTest(ThunderbirdCase):
         self.tb.page_click(WIZARD, "actalisStart")
         self.tb.wait_until(lambda: ja["enrol_actalisWaitCode"] in self.tb.page_text(WIZARD), timeout=30,
                            what="the wizard to wait for the code")
+        # A code from someone else first: shown, with a warning naming the sender.
+        other = code_mail().replace(b"Actalis S.p.A. <noreply@actalis.it>", b"<otp@bank.example>") \
+                           .replace(CODE.encode(), b"551234").replace(b"code-1@actalis.it", b"otp-1@bank.example")
+        self.tb.deliver_pop3(other)
+        self.tb.get_new_mail()
+        warning = fill(ja["enrol_actalisCodeNotFromActalis"], **{"from": "otp@bank.example"})
+        self.tb.wait_until(lambda: warning in self.tb.page_text(WIZARD), timeout=60, what="the warning")
+        self.assertIn("551234", self.tb.page_text(WIZARD))
+        # Then Actalis's own: it replaces the other, without a warning.
         self.tb.deliver_pop3(code_mail())
         self.tb.get_new_mail()
         text = self.tb.wait_until(lambda: (lambda t: t if CODE in t else None)(self.tb.page_text(WIZARD)),
                                   timeout=60, what="the code in the wizard")
         self.assertIn(ja["enrol_actalisCode"], text)
         self.assertIn(fill(ja["enrol_kind_actalis"], address=ADDRESS), text)
+        self.assertNotIn(warning, text)
+        self.assertNotIn("551234", text)

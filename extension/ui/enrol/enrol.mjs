@@ -102,6 +102,9 @@ function actalisBox(record, box) {
       return false; // keep the message
     }));
     box.append(line);
+    if (!record.codeFromActalis) {
+      box.append(el("p", t("enrol_actalisCodeNotFromActalis", [record.codeFrom ?? ""]), "warning"));
+    }
   }
   if (record.stage === "code" && record.code) {
     box.append(el("p", t("enrol_actalisWaitZip"), "muted"));
