@@ -202,8 +202,16 @@ async function answerChallenge(record, message) {
       enrolment: record.id, mail: await host.input(raw), output: "spool" });
     // Unsigned and unchanged: the CA compares the body, and the host already
     // wrote CRLF 7-bit text (RFC 8823 3.2).
-    await messenger.inkan.sendMessageFile(record.identityId, result.output.path,
-                                          { to: result.reply.to, cc: [], bcc: [] }, { deleteAfter: true });
+    try {
+      await messenger.inkan.sendMessageFile(record.identityId, result.output.path,
+                                            { to: result.reply.to, cc: [], bcc: [] }, { deleteAfter: true });
+    } catch (e) {
+      // Not sent, so not answered: the next inbox scan (alarm) tries again;
+      // the host prepares the reply anew (it refuses only after acme.sent).
+      const now = await getRecord(record.id);
+      await update(record.id, { answered: (now?.answered ?? []).filter(m => m !== message.headerMessageId) });
+      throw e;
+    }
     const sent = await host.call("acme.sent", { enrolment: record.id, authorization: result.authorization });
     await update(record.id, { ...acmeFields(sent), authenticatedBy: result.authenticated_by ?? "" });
     resumeLoop(record.id);
