@@ -59,7 +59,9 @@ class ThunderbirdRun:
         env = dict(os.environ)
         env.update({"HOME": self.home, "TMPDIR": self.tmp, "MOZ_CRASHREPORTER_DISABLE": "1",
                     "MOZ_HEADLESS": "1", "LANG": "C.UTF-8"})
-        # e.g. INKAN_HOME: the store the host started by Thunderbird works on.
+        # The host started by Thunderbird works on a store of this run (never the
+        # shared INKAN_HOME of the other tests); a suite may name its own.
+        env["INKAN_HOME"] = os.path.join(self.workdir, "inkan-home")
         env.update(self.env)
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
