@@ -11,6 +11,7 @@ import { getState, setState, nextMode, showState, forget } from "./modules/compo
 import { missingDetails, answerMissing, onWindowRemoved } from "./modules/dialogs.mjs";
 import { installTestBridge } from "./modules/test-bridge.mjs";
 import * as unlock from "./modules/unlock.mjs";
+import * as enrol from "./modules/enrol.mjs";
 
 // Compose button: one click signs, the next also encrypts, the next turns both off.
 messenger.composeAction.onClicked.addListener(async tab => {
@@ -45,6 +46,13 @@ messenger.messages.onNewMailReceived.addListener(async (folder, messages) => {
   await verdicts.onNewMail(folder, messages);
 });
 
+// Enrolment: challenge mails (RFC 8823), Actalis's code and ZIP mails.
+messenger.messages.onNewMailReceived.addListener((folder, messages) => enrol.onNewMail(folder, messages));
+messenger.alarms.onAlarm.addListener(alarm => enrol.onAlarm(alarm));
+// First run: a notification offers the wizard (no tab forced on the user).
+messenger.runtime.onInstalled.addListener(({ reason }) => enrol.onInstalled(reason));
+messenger.notifications.onClicked.addListener(id => enrol.onNotificationClicked(id));
+
 messenger.messageDisplay.onMessagesDisplayed.addListener((tab, displayed) => verdicts.onDisplayed(tab, displayed));
 
 // UI pages ask the background; the listener stays synchronous and answers
@@ -58,6 +66,7 @@ const COMMANDS = {
   "missing.answer": ({ request, choice, lang }) => answerMissing(request, choice, { lang }),
   ...options.COMMANDS,
   ...unlock.COMMANDS,
+  ...enrol.COMMANDS,
 };
 
 messenger.runtime.onMessage.addListener((message, sender) => {
@@ -72,3 +81,4 @@ messenger.runtime.onMessage.addListener((message, sender) => {
 });
 
 installTestBridge();
+enrol.wake().catch(e => console.warn("inkan: enrolment wake-up", e?.message));

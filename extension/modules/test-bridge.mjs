@@ -153,6 +153,14 @@ const COMMANDS = {
   async lastReport() {
     return (await messenger.storage.local.get({ lastReport: null })).lastReport;
   },
+  async enrolRecords() {
+    return (await messenger.storage.local.get({ enrolments: {} })).enrolments;
+  },
+  /** The daily reminder, now, with a horizon the test chooses (the certificates under test expire in years). */
+  async enrolRemind({ days }) {
+    const { remindExpiring } = await import("./enrol.mjs");
+    return remindExpiring(days);
+  },
   async setPref({ name, value }) {
     const { setPref } = await import("./prefs.mjs");
     await setPref(name, value);

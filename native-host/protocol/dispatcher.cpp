@@ -402,7 +402,7 @@ constexpr std::array kOps{
            "file_name (string, optional): recorded as the identity's source file\n"
            INKAN_STORE_PASS,
            INKAN_IMPORTED "\n"
-           "trusted (array of anchors): the CAs now trusted (as trust list shows them)"},
+           "trusted (array of anchors): the CAs now trusted (as trust list shows them, plus certificate: its PEM)"},
     OpSpec{"actalis.import", ops::actalis_import,
            "Imports the ZIP Actalis mails (one PKCS#12 inside) with the password its form showed.",
            "zip (" INKAN_INPUT "): the ZIP attachment\n"

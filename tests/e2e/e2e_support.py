@@ -48,13 +48,14 @@ class ThunderbirdCase(unittest.TestCase):
     run_name = "run"
     host = None
     prefs = {}
+    env = {}
 
     @classmethod
     def setUpClass(cls):
         make_pki()
         cls.workdir = os.path.join(WORK, cls.run_name)
         cls.tb = ThunderbirdRun(cls.workdir, EXTENSION, locale=cls.locale, host_path=cls.host,
-                                prefs=cls.prefs)
+                                prefs=cls.prefs, env=cls.env)
         cls.tb.__enter__()
 
     @classmethod

@@ -110,6 +110,7 @@ async function loadContacts() {
 }
 
 function wire() {
+  document.getElementById("optionsEnrol").addEventListener("click", () => ask("enrol.open"));
   document.getElementById("import").addEventListener("submit", async event => {
     event.preventDefault();
     const file = document.getElementById("importFile").files[0];

@@ -6,6 +6,7 @@
 #include "private_ca.h"
 #include "store/key_bundle.h"
 #include "store/store_json.h"
+#include "x509/cert.h"
 
 namespace inkan::protocol::ops {
 
@@ -24,7 +25,13 @@ Reply ca_join(OpContext& ctx) {
   }
   Json trusted = Json::array();
   if (bool_param(params, "trust", true)) {
-    for (const auto& a : enrol::trust_issuing_cas(s, report, ctx.now)) trusted.push_back(store::anchor_json(a, ctx.now));
+    // The PEM goes along so the add-on can trust the same CA in Thunderbird's
+    // own certificate store (it reads mail with it) without parsing the .p12.
+    for (const auto& a : enrol::trust_issuing_cas(s, report, ctx.now)) {
+      Json anchor = store::anchor_json(a, ctx.now);
+      anchor["certificate"] = x509::to_pem(a.cert.get());
+      trusted.push_back(std::move(anchor));
+    }
   }
   Reply reply;
   reply.result["imported"] = import_result_json(report, ctx.now);

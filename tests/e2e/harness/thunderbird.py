@@ -23,7 +23,7 @@ WIDGET = "inkan_inkan_org"  # ExtensionCommon.makeWidgetId("inkan@inkan.org")
 
 class ThunderbirdRun:
     def __init__(self, workdir, extension_dir, *, locale="en-US", host_path=None,
-                 identity_email="alice@example.org", identity_name="Alice Example", prefs=None):
+                 identity_email="alice@example.org", identity_name="Alice Example", prefs=None, env=None):
         self.workdir = os.path.abspath(workdir)
         self.extension_dir = extension_dir
         self.locale = locale
@@ -31,6 +31,7 @@ class ThunderbirdRun:
         self.identity_email = identity_email
         self.identity_name = identity_name
         self.prefs = prefs or {}
+        self.env = env or {}
         self.proc = None
         self.marionette = None
         self.sink = None
@@ -63,6 +64,7 @@ class ThunderbirdRun:
         env.update({"HOME": self.home, "TMPDIR": self.tmp, "MOZ_CRASHREPORTER_DISABLE": "1",
                     "MOZ_HEADLESS": "1", "LANG": "C.UTF-8", "INKAN_HOME": self.store,
                     "INKAN_HOST_LOG": self.host_log, "INKAN_HOST_SPOOL": os.path.join(self.tmp, "spool")})
+        env.update(self.env)
         env.pop("DISPLAY", None)
         env.pop("WAYLAND_DISPLAY", None)
         self.log_path = os.path.join(self.workdir, "thunderbird.log")
@@ -274,6 +276,21 @@ class ThunderbirdRun:
         return self.chrome(self._PAGE_SCRIPT + """
             return await pageDo(arguments[0], "text", null, arguments[1]);""", url_part, timeout, timeout=timeout + 10)
 
+    def page_set(self, url_part, element_id, value, timeout=20):
+        """Types a value into a field of an add-on page (or ticks a checkbox with True), as a user would."""
+        return self.chrome(self._PAGE_SCRIPT + """
+            return await pageDo(arguments[0], "set", { id: arguments[2], value: arguments[3] }, arguments[1]);""",
+                           url_part, timeout, element_id, value, timeout=timeout + 10)
+
+    def page_choose_file(self, url_part, element_id, path, timeout=20):
+        """Chooses a file in an <input type=file> of an add-on page (what the file picker would hand over)."""
+        with open(path, "rb") as f:
+            data = base64.b64encode(f.read()).decode("ascii")
+        return self.chrome(self._PAGE_SCRIPT + """
+            return await pageDo(arguments[0], "file", { id: arguments[2], name: arguments[3], data: arguments[4] },
+                                arguments[1]);""",
+                           url_part, timeout, element_id, os.path.basename(path), data, timeout=timeout + 10)
+
     def page_click(self, url_part, element_id, timeout=20):
         """Clicks an element of an add-on page, as a user would."""
         return self.chrome(self._PAGE_SCRIPT + """
@@ -330,7 +347,22 @@ class ThunderbirdRun:
                   const el = doc.getElementById(arg[0]); if (!el) throw new Error("no element " + arg[0]);
                   el.value = arg[1]; value = true;
                 }
-                else { const el = doc.getElementById(arg); if (!el) throw new Error("no element " + arg); el.click(); value = true; }
+                else if (action == "set") {
+                  const el = doc.getElementById(arg.id);
+                  if (!el) throw new Error("no element " + arg.id);
+                  if (el.type == "checkbox") el.checked = !!arg.value; else el.value = arg.value;
+                  el.dispatchEvent(new content.Event("input", { bubbles: true }));
+                  el.dispatchEvent(new content.Event("change", { bubbles: true }));
+                  value = true;
+                } else if (action == "file") {
+                  const el = doc.getElementById(arg.id);
+                  if (!el) throw new Error("no element " + arg.id);
+                  const bytes = Uint8Array.from(atob(arg.data), c => c.charCodeAt(0));
+                  const parts = Components.utils.cloneInto([bytes], content);
+                  el.mozSetFileArray([new content.File(parts, arg.name)]);
+                  el.dispatchEvent(new content.Event("change", { bubbles: true }));
+                  value = true;
+                } else { const el = doc.getElementById(arg); if (!el) throw new Error("no element " + arg); el.click(); value = true; }
               } catch (e) { error = String(e); }
               sendAsyncMessage(tag, { value, error });
             };
