@@ -48,7 +48,7 @@ work=${BENCH_WORK:-$base/inkan-bench}
 mkdir -p "$work" "$RESULTS"
 OUT=$(mktemp -d "$work/out-XXXXXX")
 # The host's spool files and upload files on tmpfs too, like every other tool's output.
-INKAN_HOST_SPOOL=$OUT/spool TMPDIR=$OUT
+INKAN_HOST_SPOOL=$work/host-spool TMPDIR=$OUT
 export OUT INKAN_HOST_SPOOL TMPDIR
 homes=()
 cleanup() {
