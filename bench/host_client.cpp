@@ -1,11 +1,16 @@
 // A native-messaging client for benchmarking inkan-host the way the add-on
 // drives it: it starts the host, sends the message (inline, or in upload
-// frames of --piece bytes, pipelined as a connectNative port does), reads the
-// chunk frames back and writes the reassembled result. With --mode path the
-// host reads and writes files itself (no base64 either way).
+// frames of --piece bytes, pipelined as a connectNative port does), and takes
+// the output back. Modes (input → output):
+//   stream        upload frames → chunk frames, reassembled into --out
+//   upload-spool  upload frames → "spool" (the add-on's send path: extension/modules/send.mjs;
+//                 the spool file is deleted afterwards, as sendMessageFile's deleteAfter does)
+//   path          {"path"} → {"path": --out} (no base64 either way)
+//   path-spool    {"path"} → "spool"
+// verify has no output; its input follows the mode's input side.
 //
-// usage: host_client --host BIN --op sign|encrypt --in FILE --out FILE --pki DIR
-//                    [--mode stream|path] [--piece BYTES] [--report]
+// usage: host_client --host BIN --op sign|encrypt|verify|decrypt --in FILE --out FILE --pki DIR
+//                    [--mode stream|upload-spool|path|path-spool] [--piece BYTES] [--report]
 // --report prints one JSON line: wall time, the host's peak RSS (wait4), bytes.
 #include "base64.h"
 #include "framing.h"
@@ -81,6 +86,16 @@ int main(int argc, char** argv) {
   }
   const std::string host = o.get("host"), op = o.get("op"), in = o.get("in"), out = o.get("out"), pki = o.get("pki");
   const std::string mode = o.get("mode", "stream");
+  if (mode != "stream" && mode != "upload-spool" && mode != "path" && mode != "path-spool") die("bad --mode " + mode);
+  if (op != "sign" && op != "encrypt" && op != "verify" && op != "decrypt") die("bad --op " + op);
+  const bool path_in = mode == "path" || mode == "path-spool";
+  const bool chunks_out = mode == "stream" && op != "verify";
+  std::string output;  // the request's output member, with its leading comma
+  if (op != "verify") {
+    output = mode == "stream"  ? R"(,"output":"stream")"
+             : mode == "path"  ? R"(,"output":{"path":)" + json_string(out) + "}"
+                               : std::string(R"(,"output":"spool")");
+  }
   const std::size_t piece = std::stoul(o.get("piece", "1048576"));
 
   const auto start = std::chrono::steady_clock::now();
@@ -98,20 +113,33 @@ int main(int argc, char** argv) {
   ::close(to_host[0]);
   ::close(from_host[1]);
 
-  // The same key files openssl cms gets in the benchmark: a PEM key and its certificate.
-  std::string key = R"({"pem":{"path":)" + json_string(pki + "/alice.key") + R"(},"cert":{"path":)" +
-                    json_string(pki + "/alice.pem") + "}}";
-  std::string params = op == "sign" ? R"("key":)" + key
-                                    : R"("recipient_certs":[{"path":)" + json_string(pki + "/bob.pem") +
-                                          R"(}],"self_cert":{"path":)" + json_string(pki + "/alice.pem") + "}";
+  // The key files `inkan` gets in the benchmark (bench/lib.sh): PEM keys and certificates.
+  const auto key = [&](const std::string& name, const std::string& cert) {
+    return R"({"pem":{"path":)" + json_string(pki + "/" + name + ".key") + R"(},"cert":{"path":)" +
+           json_string(pki + "/" + cert) + "}}";
+  };
+  std::string params;
+  if (op == "sign") {
+    params = R"("key":)" + key("alice", "alice-chain.pem");
+  } else if (op == "encrypt") {
+    params = R"("recipient_certs":[{"path":)" + json_string(pki + "/bob.pem") + R"(}],"self_cert":{"path":)" +
+             json_string(pki + "/alice.pem") + "}";
+  } else if (op == "verify") {
+    params = R"("trust":[{"path":)" + json_string(pki + "/root.pem") + "}]";
+  } else {
+    // The inner message is judged against the same anchor as verify's, not the store's
+    // (Mozilla's roots: loaded once per host session, ~30 ms, not per message).
+    params = R"("key":)" + key("bob", "bob.pem") + R"(,"trust":[{"path":)" + json_string(pki + "/root.pem") + "}]";
+  }
+  params += output;
   std::uint64_t uploads = 0;
   // The writer runs beside the reader, as a port's postMessage does: uploads are not
   // held back waiting for their replies.
   std::thread writer([&] {
     Frames frames(to_host[1]);
-    if (mode == "path") {
-      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"output":{"path":)" + json_string(out) +
-                  R"(},"input":{"path":)" + json_string(in) + "}}");
+    if (path_in) {
+      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" + json_string(in) +
+                  "}}");
     } else {
       const int fd = ::open(in.c_str(), O_RDONLY);
       if (fd < 0) die("cannot open " + in);
@@ -151,7 +179,7 @@ int main(int argc, char** argv) {
 
   FdReader reader_fd(from_host[0]);
   FrameReader reader(reader_fd, 2 * kMaxReplyFrame);
-  const int out_fd = mode == "path" ? -1 : ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int out_fd = chunks_out ? ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
   std::vector<char> decoded(kMaxReplyFrame + 64);
   std::string frame;
   std::uint64_t out_bytes = 0;
@@ -168,9 +196,17 @@ int main(int argc, char** argv) {
     }
     if (!p.json.value("ok", false)) die("error reply: " + p.json.dump());
     if (p.json["id"] == "op") {
-      const auto& o2 = p.json["result"]["output"];
-      if (mode != "path" && o2["bytes"].get<std::uint64_t>() != out_bytes) die("reassembly size mismatch");
-      if (mode == "path") out_bytes = o2["bytes"].get<std::uint64_t>();
+      const auto& result = p.json["result"];
+      if (op == "verify") {
+        // A benchmark of a failing verification would measure the wrong work.
+        if (result.value("status", "") != "good") die("verdict " + result.dump());
+        break;
+      }
+      const auto& o2 = result["output"];
+      if (chunks_out && o2["bytes"].get<std::uint64_t>() != out_bytes) die("reassembly size mismatch");
+      if (!chunks_out) out_bytes = o2["bytes"].get<std::uint64_t>();
+      // The add-on hands the spool file to Thunderbird, which deletes it once sent.
+      if (mode == "upload-spool" || mode == "path-spool") ::unlink(o2["path"].get<std::string>().c_str());
       break;
     }
   }

@@ -80,12 +80,18 @@ tool_gpgsm() {
 # bench client, which starts the host per request as Thunderbird may. Present only
 # when both are built (cmake --build --preset release --target inkan-host host_client);
 # HOST_OPS lists the operations the client speaks.
-tool_host() {
+tool_host() { host_command "$1" stream; }
+# The add-on's own path for sign and encrypt (extension/modules/send.mjs): the message
+# uploaded in frames, the result written to a spool file (no chunk frames back).
+tool_host_spool() { host_command "$1" upload-spool; }
+# Files both ways ({"path"} in and out): no base64 at all, the least the protocol costs.
+tool_host_path() { host_command "$1" path; }
+host_command() {  # OP MODE
   [ -x "${HOST:-}" ] && [ -x "${HOST_CLIENT:-}" ] || return 0
-  case " ${HOST_OPS:-sign encrypt} " in *" $1 "*) ;; *) return 0 ;; esac
+  case " ${HOST_OPS:-sign verify encrypt decrypt} " in *" $1 "*) ;; *) return 0 ;; esac
   local input=$MSG
   case $1 in verify) input=$SIGNED ;; decrypt) input=$ENC ;; esac
-  echo "$HOST_CLIENT --host $HOST --op $1 --in $input --out $OUT/host.$1 --pki $PKI --mode stream"
+  echo "$HOST_CLIENT --host $HOST --op $1 --in $input --out $OUT/host-$2.$1 --pki $PKI --mode $2"
 }
 
 # The machine's floors on the same files, for reference (op "floor"): reading and

@@ -20,7 +20,7 @@ Reply identity_export(OpContext& ctx) {
   const auto profile = bool_param(params, "legacy", false) ? store::Pkcs12Profile::legacy : store::Pkcs12Profile::modern;
   store::Store s = store_for_keys(ctx);
   const auto ids = store::identities_to_export(s, who, bool_param(params, "all", false), ctx.now);
-  OutputTarget output(ctx, member(params, "output"), ".p12");
+  OutputTarget output(ctx, member(params, "output"), ".p12", 0600, io::Durability::synced);
   {
     EngineTimer timer(ctx);
     std::string der = s.export_pkcs12(ids, *password.value(), profile);

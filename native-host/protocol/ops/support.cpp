@@ -150,7 +150,8 @@ private:
 
 bool is_stream_output(const Json* form) { return form == nullptr || (form->is_string() && *form == "stream"); }
 
-OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix, unsigned mode) {
+OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix, unsigned mode,
+                           io::Durability durability) {
   if (is_stream_output(form)) {
     m_spool = std::make_unique<io::SpoolSink>();
   } else if (form->is_string() && *form == "spool") {
@@ -160,7 +161,7 @@ OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view sp
   } else {
     bad("output", "must be \"stream\", \"spool\" or {\"path\": …}");
   }
-  if (!m_spool) m_file = std::make_unique<io::Output>(m_path, mode);
+  if (!m_spool) m_file = std::make_unique<io::Output>(m_path, mode, durability);
   m_counter = std::make_unique<CountingSink>(m_spool ? static_cast<io::Sink&>(*m_spool) : m_file->sink(), m_bytes);
 }
 

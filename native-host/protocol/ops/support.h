@@ -63,8 +63,13 @@ private:
 /** Where an op's bytes go: a stream of chunks, a spool file, or a file the add-on named. */
 class OutputTarget {
 public:
-  /** spool_suffix names spool files ("inkan-<random>.eml"); mode is that of written files. */
-  OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix = ".eml", unsigned mode = 0600);
+  /**
+   * spool_suffix names spool files ("inkan-<random>.eml"); mode is that of written files.
+   * Messages are written relaxed (no fsync, as `inkan` and openssl write them: a spool
+   * file is sent and deleted at once); key material (PKCS#12 exports) stays synced.
+   */
+  OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix = ".eml", unsigned mode = 0600,
+               io::Durability durability = io::Durability::relaxed);
   io::Sink& sink();
   /**
    * Completes the output: commits a file (and puts {path, bytes} in
