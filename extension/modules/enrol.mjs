@@ -20,6 +20,7 @@ export const ALARM_RESUME = "inkan-enrol-resume";
 export const ALARM_EXPIRY = "inkan-expiry";
 export const ACTALIS_FORM = "https://extrassl.actalis.it/portal/uapub/freemail?lang=en";
 const REMIND_DAYS = 30;
+export const RENEW_PREFIX = "inkan-renew:";
 // A challenge mail's Date may be a little before the host's "since" (clock
 // skew between the CA and this machine); older mail is never answered.
 const SKEW_MS = 10 * 60 * 1000;
@@ -70,9 +71,9 @@ async function identityOf(identityId) {
   return identity;
 }
 
-async function notify(key, substitutions = []) {
+async function notify(key, substitutions = [], id = `inkan-enrol-${Date.now()}`) {
   try {
-    await messenger.notifications.create(`inkan-enrol-${Date.now()}`, {
+    await messenger.notifications.create(id, {
       type: "basic", title: t("extensionName"), message: t(key, substitutions),
       iconUrl: messenger.runtime.getURL("icons/inkan.svg"),
     });
@@ -145,7 +146,7 @@ function acmeFields(r) {
            error: r.error ?? null };
 }
 
-export async function acmeStart({ identityId, directory, caFile, server, termsAgreed, keyType }) {
+export async function acmeStart({ identityId, directory, caFile, server, termsAgreed, keyType, renews }) {
   const identity = await identityOf(identityId);
   const params = { directory, address: identity.email, terms_agreed: !!termsAgreed };
   if (caFile) {
@@ -158,7 +159,10 @@ export async function acmeStart({ identityId, directory, caFile, server, termsAg
     params.key_type = keyType;
   }
   const r = await host.call("acme.start", params);
+  // The settings are kept so that a renewal can take the same path again.
   const record = await update(r.enrolment, { kind: "acme", identityId, address: identity.email, directory,
+                                             caFile: caFile || null, server: params.server ?? null,
+                                             keyType: keyType || null, renews: renews || null,
                                              answered: [], createdAt: new Date().toISOString(), ...acmeFields(r) });
   await messenger.alarms.create(ALARM_RESUME, { periodInMinutes: 1 });
   // The challenge may already be in the inbox (it can arrive before this reply).
@@ -174,8 +178,8 @@ function sameAddress(list, address) {
   return (list ?? []).some(entry => (entry.match(/<([^>]+)>/)?.[1] ?? entry).trim().toLowerCase() === want);
 }
 
-function challengeFor(record, message) {
-  if (record.kind !== "acme" || record.status !== "awaiting_reply" || (record.answered ?? []).includes(message.headerMessageId)) {
+function challengeFor(record, message, answeredByAny) {
+  if (record.kind !== "acme" || record.status !== "awaiting_reply" || answeredByAny.has(message.headerMessageId)) {
     return null;
   }
   if (!/^\s*ACME:/i.test(message.subject ?? "")) {
@@ -233,8 +237,14 @@ export async function onNewMail(folder, messageList) {
 }
 
 async function routeMessage(message) {
-  for (const record of Object.values(await records())) {
-    if (challengeFor(record, message)) {
+  const all = Object.values(await records());
+  // A challenge mail is answered once, for one enrolment: a renewal's
+  // enrolment (same CA sender, same address) must not take the mail of the
+  // enrolment before it, which the host cannot tell apart (RFC 8823 token-part1
+  // is only in the mail).
+  const answeredByAny = new Set(all.flatMap(r => r.answered ?? []));
+  for (const record of all) {
+    if (challengeFor(record, message, answeredByAny)) {
       await answerChallenge(record, message);
       return;
     }
@@ -317,10 +327,11 @@ export async function resumeLoop(id) {
 
 // ---- Actalis (assisted: the web form is the user's) -------------------------------------------
 
-export async function actalisStart({ identityId }) {
+export async function actalisStart({ identityId, renews }) {
   const identity = await identityOf(identityId);
   const id = `actalis-${identityId}`;
-  const record = await update(id, { kind: "actalis", identityId, address: identity.email, stage: "code",
+  await update(id, null); // a renewal starts afresh: no code or ZIP of the last time
+  const record = await update(id, { kind: "actalis", identityId, address: identity.email, stage: "code", renews: renews || null,
                                     createdAt: new Date().toISOString(), code: null, zip: null, error: null });
   try {
     await messenger.windows.openDefaultBrowser(ACTALIS_FORM);
@@ -382,12 +393,12 @@ export async function actalisPassword({ id, password }) {
 
 // ---- company CA, any other CA -----------------------------------------------------------------
 
-export async function caJoin({ identityId, file, password }) {
+export async function caJoin({ identityId, file, password, renews }) {
   const identity = await identityOf(identityId);
   const id = `company-${identityId}`;
   // A wrong password or file throws here; the page shows why and nothing is kept.
   const result = await host.call("ca.join", { pkcs12: await host.input(file), password, file_name: file.name });
-  await update(id, { kind: "company", identityId, address: identity.email, stage: "provisioning", error: null,
+  await update(id, { kind: "company", identityId, address: identity.email, stage: "provisioning", error: null, renews: renews || null,
                      createdAt: new Date().toISOString() });
   // Thunderbird's own store trusts the same CA for e-mail; after the .p12 is
   // in it, so importing the file's copy of the CA cannot undo the trust.
@@ -402,11 +413,15 @@ export async function caJoin({ identityId, file, password }) {
                 messenger.inkan?.trustCertificate ? trustInThunderbird : null);
 }
 
-export async function csrCreate({ identityId }) {
+export async function csrCreate({ identityId, keyType, renews }) {
   const identity = await identityOf(identityId);
-  const { pending } = await host.call("csr.create", { address: identity.email });
+  const params = { address: identity.email };
+  if (keyType) {
+    params.key_type = keyType;
+  }
+  const { pending } = await host.call("csr.create", params);
   return update(pending.id, { kind: "csr", identityId, address: identity.email, stage: "waiting", csr: pending.csr,
-                              createdAt: pending.created_at });
+                              keyType: keyType || null, renews: renews || null, createdAt: pending.created_at });
 }
 
 export async function csrImport({ id, file }) {
@@ -459,7 +474,8 @@ export async function remindExpiring(days = REMIND_DAYS) {
     }
     enrolReminded[identity.fingerprint] = new Date().toISOString();
     const address = (identity.addresses ?? [])[0] ?? "";
-    await notify("enrol_notifyExpiring", [address, String(identity.days_left ?? "")]);
+    // The notification names the certificate: a click opens its renewal.
+    await notify("enrol_notifyExpiring", [address, String(identity.days_left ?? "")], RENEW_PREFIX + identity.fingerprint);
     told.push(identity.fingerprint);
   }
   await messenger.storage.local.set({ enrolReminded });
@@ -495,13 +511,62 @@ export async function onInstalled(reason) {
 }
 
 export async function onNotificationClicked(id) {
-  if (id === FIRST_RUN || id.startsWith("inkan-enrol")) {
+  if (id.startsWith(RENEW_PREFIX)) {
+    await openWizard({ renew: id.slice(RENEW_PREFIX.length) });
+  } else if (id === FIRST_RUN || id.startsWith("inkan-enrol")) {
     await openWizard();
   }
 }
 
-export async function openWizard() {
-  await messenger.tabs.create({ url: messenger.runtime.getURL("ui/enrol/enrol.html") });
+/** The wizard; with `renew` (a store fingerprint) in renewal mode for that certificate. */
+export async function openWizard({ renew } = {}) {
+  const query = renew ? `?renew=${encodeURIComponent(renew)}` : "";
+  await messenger.tabs.create({ url: messenger.runtime.getURL(`ui/enrol/enrol.html${query}`) });
+}
+
+// ---- renewal: the path that produced the certificate, with its settings ------------------------
+
+// The store's `source` → the wizard's path. A .p12 (company CA or imported)
+// comes again from whoever issued it; the wizard asks for the new file.
+const PATH_OF_SOURCE = { acme: "acme", actalis: "actalis", csr: "csr", pkcs12: "company", pem: "company" };
+
+// identity.list gives the key as family + bits; csr.create and acme.start take one name.
+function keyTypeOf(identity) {
+  if (identity.key_type === "rsa" && [2048, 3072, 4096].includes(identity.key_bits)) {
+    return `rsa${identity.key_bits}`;
+  }
+  if (identity.key_type === "ec" && [256, 384].includes(identity.key_bits)) {
+    return `p${identity.key_bits}`;
+  }
+  return null;
+}
+
+/**
+ * What a renewal of `fingerprint` does again: the store says where the
+ * certificate came from (`source`), this add-on's enrolment record how
+ * (an ACME server, its TLS roots and settings). The old identity is never
+ * touched: the renewal adds one, and the old key keeps reading old mail.
+ */
+export async function renewalPlan({ fingerprint }) {
+  const listed = await host.call("identity.list", {});
+  const old = (listed.identities ?? []).find(i => i.fingerprint === fingerprint);
+  if (!old) {
+    throw Object.assign(new Error("no such identity"), { code: "NO_IDENTITY", detail: fingerprint });
+  }
+  const addresses = (old.addresses ?? []).map(a => a.toLowerCase());
+  const tbIdentities = (await messenger.accounts.list(false)).flatMap(a => a.identities ?? []);
+  const tbIdentity = tbIdentities.find(i => addresses.includes(i.email.toLowerCase())) ?? null;
+  const record = Object.values(await records()).find(r => r.fingerprint === fingerprint) ?? null;
+  const path = PATH_OF_SOURCE[old.source] ?? (record?.kind && record.kind !== "company" ? record.kind : "company");
+  const plan = { fingerprint, address: old.addresses?.[0] ?? "", addresses: old.addresses ?? [], source: old.source,
+                 notAfter: old.not_after, daysLeft: old.days_left, identityId: tbIdentity?.id ?? null, path,
+                 keyType: record?.keyType ?? keyTypeOf(old) };
+  if (path === "acme") {
+    plan.acme = record?.kind === "acme"
+      ? { directory: record.directory, caFile: record.caFile ?? null, server: record.server ?? null, termsAgreed: true }
+      : null;
+  }
+  return plan;
 }
 
 export const COMMANDS = {
@@ -518,5 +583,6 @@ export const COMMANDS = {
   "enrol.csrCreate": params => csrCreate(params),
   "enrol.csrImport": params => csrImport(params),
   "enrol.cancel": params => cancel(params),
-  "enrol.open": () => openWizard(),
+  "enrol.open": params => openWizard(params ?? {}),
+  "enrol.renewal": params => renewalPlan(params),
 };

@@ -161,6 +161,12 @@ const COMMANDS = {
     const { remindExpiring } = await import("./enrol.mjs");
     return remindExpiring(days);
   },
+  /** What a click on an add-on notification does (Thunderbird's onClicked), for a notification id. */
+  async notificationClicked({ id }) {
+    const { onNotificationClicked } = await import("./enrol.mjs");
+    await onNotificationClicked(id);
+    return true;
+  },
   async setPref({ name, value }) {
     const { setPref } = await import("./prefs.mjs");
     await setPref(name, value);

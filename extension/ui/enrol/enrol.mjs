@@ -11,6 +11,16 @@ const lang = () => messenger.i18n.getUILanguage();
 const day = iso => (iso ? new Date(iso).toLocaleDateString(lang()) : "");
 const $ = id => document.getElementById(id);
 let servers = { servers: [], defaults: {} };
+// Renewal mode (?renew=<fingerprint>): the plan from the background, or null.
+let renewal = null;
+const PATH_DETAILS = { acme: "pathAcme", actalis: "pathActalis", company: "pathCompany", csr: "pathOther" };
+const PATH_BUTTON = { acme: "acmeStart", actalis: "actalisStart", company: "companyJoin", csr: "csrCreate" };
+
+/** What the renewal adds to a path's request, when the user renews with that path for that identity. */
+function renewing(path) {
+  return renewal && renewal.path === path && renewal.identityId === $("identity").value
+    ? { renews: renewal.fingerprint, keyType: renewal.keyType ?? undefined } : {};
+}
 
 function say(text, cls = "") {
   $("result").textContent = text;
@@ -208,17 +218,23 @@ function wire() {
       server.answer_delay_seconds = Number($("acmeDelay").value);
     }
     await ask("enrol.acmeStart", { identityId: $("identity").value, directory: $("acmeDirectory").value.trim(),
-                                   caFile: $("acmeCaFile").value.trim() || undefined, server, termsAgreed: true });
+                                   caFile: $("acmeCaFile").value.trim() || undefined, server, termsAgreed: true,
+                                   ...renewing("acme") });
   }));
-  $("actalisStart").addEventListener("click", () => act(() => ask("enrol.actalisStart", { identityId: $("identity").value })));
+  $("actalisStart").addEventListener("click", () => act(() => ask("enrol.actalisStart", { identityId: $("identity").value,
+                                                                                       ...renewing("actalis") })));
   $("companyJoin").addEventListener("click", () => act(async () => {
     const file = $("companyFile").files[0];
     if (file) {
-      await ask("enrol.caJoin", { identityId: $("identity").value, file, password: $("companyPassword").value });
+      await ask("enrol.caJoin", { identityId: $("identity").value, file, password: $("companyPassword").value,
+                                  ...renewing("company") });
       $("companyPassword").value = "";
     }
   }));
-  $("csrCreate").addEventListener("click", () => act(() => ask("enrol.csrCreate", { identityId: $("identity").value })));
+  $("csrCreate").addEventListener("click", () => act(() => ask("enrol.csrCreate", { identityId: $("identity").value,
+                                                                                 ...renewing("csr") })));
+  // One button: the path that produced the certificate, as it is filled in below.
+  $("renewStart").addEventListener("click", () => $(PATH_BUTTON[renewal.path]).click());
   messenger.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && changes.enrolments) {
       render().catch(e => say(errorText(e), "error"));
@@ -247,5 +263,45 @@ ready(async () => {
   $("acmeServer").append(el("option", t("enrol_acmeOtherServer")));
   $("acmeServer").lastChild.value = "";
   serverChosen();
+  const renew = new URLSearchParams(location.search).get("renew");
+  if (renew) {
+    try {
+      await showRenewal(await ask("enrol.renewal", { fingerprint: renew }));
+    } catch (e) {
+      say(errorText(e), "error");
+    }
+  }
   await render();
 });
+
+/**
+ * Renewal mode: the identity and the path that produced the certificate are
+ * chosen and filled in with the settings of last time; the other paths stay
+ * closed but available.
+ */
+async function showRenewal(plan) {
+  renewal = plan;
+  if (plan.identityId) {
+    $("identity").value = plan.identityId;
+  }
+  for (const [path, id] of Object.entries(PATH_DETAILS)) {
+    $(id).open = path === plan.path;
+  }
+  if (plan.path === "acme" && plan.acme) {
+    const known = servers.servers?.some(s => s.directory_url === plan.acme.directory);
+    $("acmeServer").value = known ? plan.acme.directory : "";
+    serverChosen();
+    $("acmeDirectory").value = plan.acme.directory ?? "";
+    $("acmeCaFile").value = plan.acme.caFile ?? "";
+    $("acmeConcatenation").value = plan.acme.server?.concatenation ?? "";
+    $("acmeLenient").checked = !!plan.acme.server?.lenient_challenge_checks;
+    $("acmeDelay").value = plan.acme.server?.answer_delay_seconds ?? "";
+    // Agreed when this certificate was requested from the same server.
+    $("acmeTerms").checked = !!plan.acme.termsAgreed;
+  }
+  const expiry = plan.notAfter ? new Date(plan.notAfter).toLocaleDateString(lang()) : "";
+  $("renewText").textContent = t("enrol_renewExplain", [plan.address, expiry]);
+  $("renewPathNote").textContent = t(`enrol_renewPath_${plan.path}`);
+  $("renewBox").hidden = false;
+  $("renewBox").dataset.path = plan.path;
+}

@@ -21,6 +21,14 @@ function certCell(cert) {
     td.append(el("div", t("optionsExpired", [day(cert.not_after)]), "warning"));
   } else if (Number.isInteger(daysLeft)) {
     td.append(el("div", t("optionsExpiresInDays", [day(cert.not_after), String(daysLeft)]), daysLeft <= 30 ? "warning" : "muted"));
+    if (daysLeft <= 30) {
+      // The same path that produced it, in the wizard (renewal mode).
+      const renew = el("button", t("optionsRenew"));
+      renew.id = `renew-${cert.fingerprint}`;
+      renew.addEventListener("click", () => ask("enrol.open", { renew: cert.fingerprint }));
+      td.append(el("div"));
+      td.lastChild.append(renew);
+    }
   } else {
     td.append(el("div", t("optionsExpires", [day(cert.not_after)]), "muted"));
   }
@@ -56,7 +64,9 @@ async function loadIdentities() {
   const exportSelect = document.getElementById("exportCert");
   exportSelect.replaceChildren();
   for (const identity of identities) {
-    const cert = hostCerts.find(c => (c.addresses ?? [c.address]).some(a => a?.toLowerCase() === identity.email.toLowerCase()));
+    // The current certificate of the address (a renewed one keeps its predecessor in the store).
+    const mine = hostCerts.filter(c => (c.addresses ?? [c.address]).some(a => a?.toLowerCase() === identity.email.toLowerCase()));
+    const cert = mine.find(c => c.current?.sign || c.current?.encrypt) ?? mine[0];
     const row = el("tr");
     row.append(el("td", `${identity.name} <${identity.email}>`), certCell(cert), defaultsCell(identity));
     body.append(row);

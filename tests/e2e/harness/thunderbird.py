@@ -297,6 +297,12 @@ class ThunderbirdRun:
             return await pageDo(arguments[0], "click", arguments[2], arguments[1]);""",
                            url_part, timeout, element_id, timeout=timeout + 10)
 
+    def page_values(self, url_part, element_ids, timeout=20):
+        """What a user sees in fields of an add-on page: {id: {value (checked for a checkbox), open, hidden}}."""
+        return self.chrome(self._PAGE_SCRIPT + """
+            return await pageDo(arguments[0], "values", arguments[2], arguments[1]);""",
+                           url_part, timeout, list(element_ids), timeout=timeout + 10)
+
     def page_fill(self, url_part, element_id, value, timeout=20):
         """Types a value into a field of an add-on page."""
         return self.chrome(self._PAGE_SCRIPT + """
@@ -343,6 +349,14 @@ class ThunderbirdRun:
               let value = null, error = null;
               try {
                 if (action == "text") value = doc.body.innerText;
+                else if (action == "values") {
+                  value = {};
+                  for (const id of arg) {
+                    const el = doc.getElementById(id); if (!el) throw new Error("no element " + id);
+                    value[id] = { value: el.type == "checkbox" ? el.checked : (el.value ?? null),
+                                  open: el.open ?? null, hidden: el.hidden };
+                  }
+                }
                 else if (action == "fill") {
                   const el = doc.getElementById(arg[0]); if (!el) throw new Error("no element " + arg[0]);
                   el.value = arg[1]; value = true;
