@@ -106,7 +106,7 @@ class EnrolCompanyTest(ThunderbirdCase):
         self.tb.page_click(WIZARD, "csrCreate")
         record = self.tb.wait_until(lambda: next((r for r in self.tb.bridge("enrolRecords").values()
                                                  if r["kind"] == "csr"), None), timeout=60, what="the CSR")
-        self.assertIn(en["enrol_csrShow"], self.tb.page_text(WIZARD))
+        self.tb.wait_until(lambda: en["enrol_csrShow"] in self.tb.page_text(WIZARD), timeout=30, what="the CSR shown")
         csr = os.path.join(self.workdir, "alice.csr")
         with open(csr, "w") as f:
             f.write(record["csr"])
@@ -125,7 +125,9 @@ class EnrolCompanyTest(ThunderbirdCase):
         self.tb.page_click(WIZARD, f"csrImport-{record['id']}")
         self.tb.wait_until(lambda: self.tb.bridge("enrolRecords")[record["id"]].get("stage") == "done", timeout=60,
                            what="the certificate import")
-        self.assertEqual(self.tb.page_text(WIZARD).count(fill(en["enrol_done"], address=ADDRESS)), 2)
+        # The page redraws after the record changes: wait for it rather than race it.
+        done = fill(en["enrol_done"], address=ADDRESS)
+        self.tb.wait_until(lambda: self.tb.page_text(WIZARD).count(done) == 2, timeout=30, what="the page showing done")
         fingerprint = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"],
                                      capture_output=True, text=True, check=True).stdout.split("=")[1]
         fingerprint = fingerprint.strip().replace(":", "").lower()
