@@ -407,6 +407,11 @@ class HostTest(ThunderbirdCase):
         the host signs."""
         passphrase = "store pass ✓"
         self.tb.bridge("hostCall", op="store.passwd", params={"new": passphrase})
+
+        def unprotect():  # even when this test fails: the later tests use a store without a passphrase
+            if self.tb.inkan("store", "status")["passphrase"]:
+                self.tb.bridge("hostCall", op="store.passwd", params={"old": passphrase, "remove": True})
+        self.addCleanup(unprotect)
         self.tb.bridge("hostCall", op="store.lock", params={})
         self.assertTrue(self.tb.inkan("store", "status")["passphrase"], "the store is protected")
         subject = "Signed after unlocking"
@@ -430,8 +435,6 @@ class HostTest(ThunderbirdCase):
         self.wait_report("inkanSigned", previous)
         self.assertTrue(any("op=store.unlock " in l and " ok " in l for l in self.tb.host_log_lines()))
         self.assertNotIn(passphrase, "\n".join(self.tb.host_log_lines()))
-        # The later tests use a store without a passphrase again.
-        self.tb.bridge("hostCall", op="store.passwd", params={"old": passphrase, "remove": True})
 
     def test_c_host_failure_falls_back_to_builtin(self):
         """A From address the store has no identity for: the host answers

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 
-from .marionette import Marionette
+from .marionette import Marionette, MarionetteError
 from .pop3_server import Pop3Server
 from .ports import free_port
 from .profile import ADDON_ID, pack_xpi, register_host, write_profile
@@ -272,9 +272,19 @@ class ThunderbirdRun:
             return out;""")
 
     def page_text(self, url_part, timeout=20):
-        """The visible text of an add-on page (popup window or panel) whose URL contains url_part."""
-        return self.chrome(self._PAGE_SCRIPT + """
-            return await pageDo(arguments[0], "text", null, arguments[1]);""", url_part, timeout, timeout=timeout + 10)
+        """The visible text of an add-on page (popup window or panel) whose URL contains url_part.
+        Reading is retried while a page is being replaced (a window closing as its successor
+        opens does not answer), so a test waiting for new text does not race the swap."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.chrome(self._PAGE_SCRIPT + """
+                    return await pageDo(arguments[0], "text", null, arguments[1]);""",
+                                   url_part, timeout, timeout=timeout + 10)
+            except MarionetteError as e:
+                if "page did not answer" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.25)
 
     def page_set(self, url_part, element_id, value, timeout=20):
         """Types a value into a field of an add-on page (or ticks a checkbox with True), as a user would."""
