@@ -13,6 +13,14 @@ constexpr std::size_t kMaxAddressBytes = 320;
 
 }  // namespace
 
+bool harvest_param(const Json& params) {
+  const bool harvest = bool_param(params, "harvest", false);
+  if (harvest && member(params, "trust") != nullptr) {
+    throw Error(Errc::bad_request, "harvest uses the store's trust anchors: drop trust");
+  }
+  return harvest;
+}
+
 Json harvest_contact(OpContext& ctx, const Verdict& verdict, const io::Source& message) {
   store::MessageHarvest h;
   try {

@@ -24,6 +24,12 @@ inline constexpr const char* kHarvestSource = "add-on";
  */
 Json harvest_contact(OpContext& ctx, const Verdict& verdict, const io::Source& message);
 
+/**
+ * The `harvest` flag of verify and decrypt. Refused with `trust`: contacts are
+ * judged by the store's anchors, and a verdict against others would be recorded as if it were.
+ */
+bool harvest_param(const Json& params);
+
 /** The most addresses one request may name (a To line of a large list is still far below). */
 inline constexpr std::size_t kMaxAddresses = 1000;
 

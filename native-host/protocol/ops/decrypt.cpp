@@ -20,14 +20,11 @@ namespace inkan::protocol::ops {
 Reply decrypt(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
-  const bool harvest = bool_param(params, "harvest", false);
-  if (harvest && member(params, "trust") != nullptr) {
-    throw Error(Errc::bad_request, "harvest uses the store's trust anchors: drop trust");
-  }
+  const bool harvest = harvest_param(params);
   VerdictOptions judged(ctx);
-  const Json* key = member(params, "key");
-  const auto identity = string_param(params, "identity");
-  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  const KeyChoice choice = key_choice(params);
+  const Json* key = choice.key;
+  const std::optional<std::string>& identity = choice.identity;
   std::shared_ptr<const keys::Credentials> given;
   std::shared_ptr<std::vector<keys::Credentials>> stored;
   if (key != nullptr) {

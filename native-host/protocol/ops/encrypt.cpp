@@ -109,9 +109,9 @@ Reply encrypt(OpContext& ctx) {
 
   std::shared_ptr<const keys::Credentials> creds;
   std::unique_ptr<io::Source> input;
-  const Json* key = member(params, "key");
-  const auto identity = string_param(params, "identity");
-  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  const KeyChoice choice = key_choice(params);
+  const Json* key = choice.key;
+  const std::optional<std::string>& identity = choice.identity;
   if (key != nullptr) {
     creds = load_key(ctx, *key, reply.result);
     options.self = ossl::up_ref(creds->cert.get());

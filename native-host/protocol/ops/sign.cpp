@@ -17,9 +17,9 @@ namespace inkan::protocol::ops {
 Reply sign(OpContext& ctx) {
   const Json& params = ctx.request.params;
   Reply reply;
-  const Json* key = member(params, "key");
-  const auto identity = string_param(params, "identity");
-  if (key != nullptr && identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  const KeyChoice choice = key_choice(params);
+  const Json* key = choice.key;
+  const std::optional<std::string>& identity = choice.identity;
   std::shared_ptr<const keys::Credentials> creds;
   std::optional<store::Store> store;
   if (key != nullptr) {

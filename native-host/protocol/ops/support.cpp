@@ -75,6 +75,12 @@ std::optional<std::string> string_param(const Json& obj, std::string_view name) 
   return v->get<std::string>();
 }
 
+KeyChoice key_choice(const Json& params) {
+  KeyChoice choice{member(params, "key"), string_param(params, "identity")};
+  if (choice.key != nullptr && choice.identity) throw Error(Errc::bad_request, "key and identity exclude each other");
+  return choice;
+}
+
 std::string required_string(const Json& obj, std::string_view name) {
   auto v = string_param(obj, name);
   if (!v) bad(name, "missing");

@@ -24,6 +24,13 @@ bool bool_param(const Json& obj, std::string_view name, bool fallback);
 std::optional<std::int64_t> int_param(const Json& obj, std::string_view name);
 const Json& required(const Json& obj, std::string_view name);
 
+/** Who holds the key a request means: a `key` form, or a store `identity`; never both (BAD_REQUEST). */
+struct KeyChoice {
+  const Json* key = nullptr;
+  std::optional<std::string> identity;
+};
+KeyChoice key_choice(const Json& params);
+
 /** A password or passphrase copied out of the request; wiped when it goes out of scope. */
 class Secret {
 public:
