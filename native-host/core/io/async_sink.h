@@ -37,7 +37,7 @@ public:
    */
   void flush() override;
 
-  static constexpr std::size_t kDefaultBuffer = 256 << 10;
+  static constexpr std::size_t kDefaultBuffer = 64 << 10;
 
 private:
   void hand_over();
