@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -33,6 +34,17 @@ std::string parent_dir(const std::string& path) {
 
 }  // namespace
 
+void Sink::write_from(const Source& src, Range range) {
+  std::string buf(static_cast<std::size_t>(std::min<std::uint64_t>(range.size(), 1 << 16)), '\0');
+  for (std::uint64_t pos = range.begin; pos < range.end;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), range.end - pos));
+    const std::size_t got = src.read_at(pos, {buf.data(), want});
+    if (got == 0) throw Error(Errc::io_read, "the input ended early");
+    write({buf.data(), got});
+    pos += got;
+  }
+}
+
 FdSink::~FdSink() {
   try {
     flush();
@@ -49,6 +61,25 @@ void FdSink::write(std::string_view bytes) {
   }
   if (m_buf.size() + bytes.size() > kBuffer) flush();
   m_buf.append(bytes);
+}
+
+void FdSink::write_from(const Source& src, Range range) {
+  const auto* file = dynamic_cast<const FileSource*>(&src);
+  if (file == nullptr || range.size() < kBuffer) return Sink::write_from(src, range);
+  flush();
+  auto offset = static_cast<loff_t>(range.begin);
+  const auto end = static_cast<loff_t>(range.end);
+  while (offset < end) {
+    const ssize_t n = ::copy_file_range(file->descriptor(), &offset, m_fd, nullptr, static_cast<std::size_t>(end - offset), 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == EBADF)) {
+      // Not between these two files (a pipe, another kind of file system): copy by hand.
+      return Sink::write_from(src, {static_cast<std::uint64_t>(offset), range.end});
+    }
+    if (n == 0) throw Error(Errc::io_read, "the input ended early");
+    throw Error(Errc::io_write, std::strerror(errno));
+  }
 }
 
 void FdSink::flush() {

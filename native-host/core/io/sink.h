@@ -18,6 +18,12 @@ public:
   virtual ~Sink() = default;
   virtual void write(std::string_view bytes) = 0;
   virtual void flush() {}
+  /**
+   * Writes bytes `range` of `src`. The default reads them in pieces and calls
+   * write(); a sink that needs only to know which bytes they are overrides it
+   * (the signer's check of its one-pass bet does not read them again).
+   */
+  virtual void write_from(const Source& src, Range range);
 };
 
 /** Appends to a caller-owned string. */
@@ -37,6 +43,8 @@ public:
   ~FdSink() override;
   void write(std::string_view bytes) override;
   void flush() override;
+  /** From a file, the kernel copies (copy_file_range): the bytes never pass through this process. */
+  void write_from(const Source& src, Range range) override;
 
 private:
   static constexpr std::size_t kBuffer = 1 << 16;

@@ -53,6 +53,8 @@ public:
   FileSource& operator=(const FileSource&) = delete;
   std::uint64_t size() const override { return m_size; }
   std::size_t read_at(std::uint64_t offset, std::span<char> out) const override;
+  /** For copies the kernel can make without reading the bytes into this process. */
+  int descriptor() const { return m_fd; }
 
 private:
   int m_fd;

@@ -178,7 +178,7 @@ void Canonicalizer::flush() {
 void Canonicalizer::emit_canonical(io::Range range, bool already_canonical) {
   if (already_canonical) {  // straight from the source to the sink, without a copy in between
     flush();
-    mime::for_each_chunk(m_src, range, [&](std::string_view chunk) { m_out.write(chunk); });
+    m_out.write_from(m_src, range);
     return;
   }
   mime::CrlfCanonicalizer c;
@@ -200,9 +200,13 @@ void Canonicalizer::write_headers(const mime::Entity& e, bool content_only, cons
   emit("\r\n");
 }
 
+void Canonicalizer::write_multipart_content_headers(const mime::Entity& root) {
+  write_headers(root, true, root.transfer_encoding != "7bit" ? "7bit" : "", false);
+}
+
 void Canonicalizer::write_content_part(const mime::Entity& root) {
   if (root.is_multipart()) {
-    write_headers(root, true, root.transfer_encoding != "7bit" ? "7bit" : "", false);
+    write_multipart_content_headers(root);
     write_multipart_body(root);
     return;
   }

@@ -19,6 +19,9 @@ public:
   /** The message body as a MIME entity: only the root's Content-* fields, then the body. */
   void write_content_part(const mime::Entity& root);
 
+  /** The header block write_content_part writes for a multipart root (blank line included). */
+  void write_multipart_content_headers(const mime::Entity& root);
+
   /** A whole entity (all header fields, then the body). */
   void write_entity(const mime::Entity& e);
 

@@ -1,6 +1,7 @@
 #include "smime/encrypt_message.h"
 
 #include "error.h"
+#include "io/async_sink.h"
 #include "smime/canonical.h"
 #include "smime/compose.h"
 
@@ -42,7 +43,8 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
             "Content-Description: S/MIME Encrypted Message\r\n\r\n");
   // The inner entity (signed, or just canonical) streams straight into the cipher.
   Base64Sink b64(out);
-  cms::Encryptor encryptor(recipients, result.plan, b64);
+  io::AsyncSink encoding(b64);  // base64 and the write run beside the cipher
+  cms::Encryptor encryptor(recipients, result.plan, encoding);
   ForwardSink<cms::Encryptor> inner(encryptor);
   if (options.sign_with != nullptr) {
     SignMessageOptions sign = options.sign;
@@ -54,6 +56,7 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
     canon.flush();
   }
   encryptor.finish();
+  encoding.flush();
   b64.finish();
   out.flush();
   return result;

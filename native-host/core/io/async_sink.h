@@ -1,0 +1,59 @@
+// A Sink that hands its bytes to another sink on a second thread, so that two
+// stages of one pipeline run at once: signing hashes the message while the
+// signed copy is written, encrypting runs the cipher while the ciphertext is
+// base64-encoded and written. Each stage alone is serial (SHA-256, AES-CBC),
+// so a second core is the only way past "hash + write" on one.
+#pragma once
+
+#include "io/sink.h"
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace inkan::io {
+
+class AsyncSink final : public Sink {
+public:
+  /**
+   * Bytes are gathered into a buffer of `buffer_bytes` and handed over when it
+   * is full (two buffers in all: one filling, one draining). The thread starts
+   * with the first full buffer, so small messages never start one.
+   */
+  explicit AsyncSink(Sink& target, std::size_t buffer_bytes = kDefaultBuffer);
+  /** Stops the thread; bytes not flushed are dropped (the operation failed). */
+  ~AsyncSink() override;
+  AsyncSink(const AsyncSink&) = delete;
+  AsyncSink& operator=(const AsyncSink&) = delete;
+
+  /** Throws the target's failure, if it has failed since the last call. */
+  void write(std::string_view bytes) override;
+  /**
+   * Waits until every byte written has reached the target, then flushes it.
+   * After flush() the caller may use the target directly until the next write.
+   */
+  void flush() override;
+
+  static constexpr std::size_t kDefaultBuffer = 64 << 10;
+
+private:
+  void hand_over();
+  void wait_idle();
+  void run();
+
+  Sink& m_target;
+  std::size_t m_capacity;
+  std::string m_filling;   ///< the caller's side
+  std::string m_draining;  ///< the thread's side while m_busy
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  bool m_busy = false;
+  bool m_stop = false;
+  std::exception_ptr m_error;
+  std::thread m_thread;
+};
+
+}  // namespace inkan::io

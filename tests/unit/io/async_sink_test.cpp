@@ -1,0 +1,109 @@
+// AsyncSink moves bytes to another thread; what must hold is what a plain sink
+// gives: every byte, in order, once; a failure of the target reaches the caller.
+#include "error.h"
+#include "io/async_sink.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace inkan::io {
+namespace {
+
+// Records the bytes and the threads that wrote them; fails on a chosen write.
+class RecordingSink final : public Sink {
+public:
+  void write(std::string_view bytes) override {
+    if (++m_writes == m_fail_at) throw Error(Errc::io_write, "disk full (test)");
+    m_bytes.append(bytes);
+    m_threads.insert(std::this_thread::get_id());
+  }
+  void flush() override { ++m_flushes; }
+
+  std::string m_bytes;
+  std::set<std::thread::id> m_threads;
+  int m_writes = 0;
+  int m_fail_at = -1;
+  int m_flushes = 0;
+};
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+TEST(AsyncSink, DeliversEveryByteInOrderWhateverThePieceSizes) {
+  for (const std::size_t buffer : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+    const std::string data = random_bytes(100'000, static_cast<unsigned>(buffer));
+    RecordingSink target;
+    {
+      AsyncSink sink(target, buffer);
+      std::mt19937 rng(42);
+      std::size_t at = 0;
+      while (at < data.size()) {  // pieces smaller than, equal to and far larger than the buffer
+        const std::size_t n = std::min<std::size_t>(data.size() - at, rng() % (3 * buffer + 10));
+        sink.write(std::string_view(data).substr(at, n));
+        at += n;
+      }
+      sink.flush();
+    }
+    EXPECT_EQ(target.m_bytes, data) << "buffer " << buffer;
+    EXPECT_EQ(target.m_flushes, 1);
+  }
+}
+
+TEST(AsyncSink, FullBuffersAreWrittenOnAnotherThread) {
+  RecordingSink target;
+  AsyncSink sink(target, 1024);
+  sink.write(random_bytes(10 * 1024, 1));
+  sink.flush();
+  EXPECT_EQ(target.m_bytes.size(), 10u * 1024);
+  ASSERT_EQ(target.m_threads.size(), 1u);
+  EXPECT_NE(*target.m_threads.begin(), std::this_thread::get_id());
+}
+
+TEST(AsyncSink, LessThanABufferNeverStartsAThread) {
+  RecordingSink target;
+  AsyncSink sink(target, 1024);
+  sink.write("a short message");
+  sink.flush();
+  EXPECT_EQ(target.m_bytes, "a short message");
+  ASSERT_EQ(target.m_threads.size(), 1u);
+  EXPECT_EQ(*target.m_threads.begin(), std::this_thread::get_id());
+}
+
+TEST(AsyncSink, TheTargetsFailureReachesTheCallerAndStays) {
+  RecordingSink target;
+  target.m_fail_at = 3;
+  AsyncSink sink(target, 100);
+  const std::string data = random_bytes(100 * 100, 2);
+  bool thrown = false;
+  try {
+    for (std::size_t at = 0; at < data.size(); at += 50) sink.write(std::string_view(data).substr(at, 50));
+    sink.flush();
+  } catch (const Error& e) {
+    thrown = true;
+    EXPECT_EQ(e.code(), Errc::io_write);
+  }
+  EXPECT_TRUE(thrown);
+  EXPECT_THROW(sink.flush(), Error);  // a later flush cannot pretend all went well
+  EXPECT_EQ(target.m_bytes.size(), 200u);  // the two writes before the failure, nothing after it
+}
+
+TEST(AsyncSink, DestroyedWithoutFlushStopsWithoutHanging) {
+  RecordingSink target;
+  {
+    AsyncSink sink(target, 64);
+    sink.write(random_bytes(64 * 10 + 5, 3));
+  }
+  EXPECT_LE(target.m_bytes.size(), 64u * 10);  // the unflushed tail is dropped
+  EXPECT_EQ(target.m_flushes, 0);
+}
+
+}  // namespace
+}  // namespace inkan::io
