@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # The native host against the CLI and openssl cms, in one run on the same files:
-# sign, verify, encrypt and decrypt THROUGH inkan-host in three ways (host_client
+# sign, verify, encrypt and decrypt THROUGH inkan-host in four ways (host_client
 # starts the host as Thunderbird does), next to `inkan` on files and openssl cms:
 #   stream        upload frames in (base64), chunk frames out (base64): the generic path
-#   upload-spool  upload frames in, the result in a spool file: the add-on's send path
-#                 (extension/modules/send.mjs; verify: the add-on's verdict path, no output)
+#   upload-spool  upload frames in, the result in a spool file: the add-on's fallback
+#                 when it cannot write a temporary file (no Experiment)
 #   path          {"path"} in and out: no base64 at all, the least the protocol can cost
+#   addon         the add-on's path for messages above 256 KiB (extension/modules/host.mjs
+#                 withInput; send.mjs, verdicts.mjs): the message copied to a 0600 temporary
+#                 file (the Experiment's writeTempFile), {"path"} in, the result in a spool
+#                 file (verify: no output), both files deleted; the copy is in the figures
 # Reports medians (wall and CPU), MB/s, peak RSS (the host's for host rows), and the
 # host's own time split into engine time and the rest (from its log). Asserts the
 # host's peak RSS at every size against RSS_BOUND_MIB.
 # usage: bench/host_bench.sh [BUILD_DIR]   SIZES="25m 100m" OPS="sign verify encrypt decrypt"
-#        MODES="stream upload-spool path" RUNS=… RSS_BOUND_MIB=16
+#        MODES="stream upload-spool path addon" RUNS=… RSS_BOUND_MIB=16
 # Needs: hyperfine, GNU time, openssl, python3; a release build with INKAN_BUILD_BENCH=ON:
 #   cmake --preset release && cmake --build --preset release --target inkan inkan-host host_client
 set -euo pipefail
@@ -21,7 +25,7 @@ client=$build/bench/host_client
 inkan=$build/native-host/inkan
 sizes=${SIZES:-"25m 100m"}
 ops=${OPS:-"sign verify encrypt decrypt"}
-modes=${MODES:-"stream upload-spool path"}
+modes=${MODES:-"stream upload-spool path addon"}
 bound=${RSS_BOUND_MIB:-16}
 for tool in hyperfine openssl python3; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }; done
 [ -x /usr/bin/time ] || { echo "missing GNU time (apt-get install time)"; exit 2; }

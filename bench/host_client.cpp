@@ -3,14 +3,20 @@
 // frames of --piece bytes, pipelined as a connectNative port does), and takes
 // the output back. Modes (input → output):
 //   stream        upload frames → chunk frames, reassembled into --out
-//   upload-spool  upload frames → "spool" (the add-on's send path: extension/modules/send.mjs;
-//                 the spool file is deleted afterwards, as sendMessageFile's deleteAfter does)
+//   upload-spool  upload frames → "spool" (the add-on's fallback when it cannot write a
+//                 temporary file; the spool file is deleted afterwards, as sendMessageFile's
+//                 deleteAfter does)
 //   path          {"path"} → {"path": --out} (no base64 either way)
 //   path-spool    {"path"} → "spool"
+//   addon         the add-on's path for large messages (extension/modules/host.mjs withInput,
+//                 send.mjs): the message copied to a private temporary file inkan-*.eml (the
+//                 Experiment's writeTempFile), {"path"} → "spool", then both files deleted
+//                 (removeFile; sendMessageFile's deleteAfter). The copy is counted: the
+//                 add-on pays for it.
 // verify has no output; its input follows the mode's input side.
 //
 // usage: host_client --host BIN --op sign|encrypt|verify|decrypt --in FILE --out FILE --pki DIR
-//                    [--mode stream|upload-spool|path|path-spool] [--piece BYTES] [--report]
+//                    [--mode stream|upload-spool|path|path-spool|addon] [--piece BYTES] [--report]
 // --report prints one JSON line: wall time, the host's peak RSS (wait4), bytes.
 #include "base64.h"
 #include "framing.h"
@@ -69,6 +75,27 @@ private:
   FdWriter m_out{m_fd};
 };
 
+/** A private copy of `path` in $TMPDIR (else /tmp), named as the Experiment names its files. */
+std::string copy_to_temp_file(const std::string& path) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string name = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/inkan-XXXXXX.eml";
+  const int out = ::mkstemps(name.data(), 4);  // mode 0600
+  if (out < 0) die("cannot create a temporary file in " + name);
+  const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) die("cannot open " + path);
+  std::vector<char> buf(1 << 20);
+  FdWriter writer(out);
+  for (;;) {
+    const auto n = ::read(in, buf.data(), buf.size());
+    if (n < 0) die("cannot read " + path);
+    if (n == 0) break;
+    writer.write_all({buf.data(), static_cast<std::size_t>(n)});
+  }
+  ::close(in);
+  ::close(out);
+  return name;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,19 +113,24 @@ int main(int argc, char** argv) {
   }
   const std::string host = o.get("host"), op = o.get("op"), in = o.get("in"), out = o.get("out"), pki = o.get("pki");
   const std::string mode = o.get("mode", "stream");
-  if (mode != "stream" && mode != "upload-spool" && mode != "path" && mode != "path-spool") die("bad --mode " + mode);
+  if (mode != "stream" && mode != "upload-spool" && mode != "path" && mode != "path-spool" && mode != "addon") {
+    die("bad --mode " + mode);
+  }
   if (op != "sign" && op != "encrypt" && op != "verify" && op != "decrypt") die("bad --op " + op);
-  const bool path_in = mode == "path" || mode == "path-spool";
+  const bool path_in = mode == "path" || mode == "path-spool" || mode == "addon";
+  const bool spool_out = mode == "upload-spool" || mode == "path-spool" || mode == "addon";
   const bool chunks_out = mode == "stream" && op != "verify";
   std::string output;  // the request's output member, with its leading comma
   if (op != "verify") {
     output = mode == "stream"  ? R"(,"output":"stream")"
              : mode == "path"  ? R"(,"output":{"path":)" + json_string(out) + "}"
-                               : std::string(R"(,"output":"spool")");
+                               : std::string(R"(,"output":"spool")");  // upload-spool, path-spool, addon
   }
   const std::size_t piece = std::stoul(o.get("piece", "1048576"));
 
   const auto start = std::chrono::steady_clock::now();
+  // addon: what writeTempFile does before the request (a new 0600 file in the temporary folder).
+  const std::string input_path = mode == "addon" ? copy_to_temp_file(in) : in;
   int to_host[2], from_host[2];
   if (::pipe(to_host) != 0 || ::pipe(from_host) != 0) die("pipe");
   const pid_t pid = ::fork();
@@ -138,8 +170,8 @@ int main(int argc, char** argv) {
   std::thread writer([&] {
     Frames frames(to_host[1]);
     if (path_in) {
-      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" + json_string(in) +
-                  "}}");
+      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" +
+                  json_string(input_path) + "}}");
     } else {
       const int fd = ::open(in.c_str(), O_RDONLY);
       if (fd < 0) die("cannot open " + in);
@@ -206,11 +238,13 @@ int main(int argc, char** argv) {
       if (chunks_out && o2["bytes"].get<std::uint64_t>() != out_bytes) die("reassembly size mismatch");
       if (!chunks_out) out_bytes = o2["bytes"].get<std::uint64_t>();
       // The add-on hands the spool file to Thunderbird, which deletes it once sent.
-      if (mode == "upload-spool" || mode == "path-spool") ::unlink(o2["path"].get<std::string>().c_str());
+      if (spool_out) ::unlink(o2["path"].get<std::string>().c_str());
       break;
     }
   }
   writer.join();
+  // addon: removeFile, once the host has answered.
+  if (input_path != in) ::unlink(input_path.c_str());
   if (out_fd >= 0) ::close(out_fd);
   ::close(from_host[0]);
   int status = 0;

@@ -81,11 +81,14 @@ tool_gpgsm() {
 # when both are built (cmake --build --preset release --target inkan-host host_client);
 # HOST_OPS lists the operations the client speaks.
 tool_host() { host_command "$1" stream; }
-# The add-on's own path for sign and encrypt (extension/modules/send.mjs): the message
-# uploaded in frames, the result written to a spool file (no chunk frames back).
+# The add-on's fallback for sign and encrypt when it cannot write a temporary file:
+# the message uploaded in frames, the result written to a spool file (no chunk frames back).
 tool_host_spool() { host_command "$1" upload-spool; }
 # Files both ways ({"path"} in and out): no base64 at all, the least the protocol costs.
 tool_host_path() { host_command "$1" path; }
+# The add-on's path for large messages (extension/modules/host.mjs withInput): a copy in a
+# 0600 temporary file read by path, the result in a spool file, both deleted afterwards.
+tool_host_addon() { host_command "$1" addon; }
 host_command() {  # OP MODE
   [ -x "${HOST:-}" ] && [ -x "${HOST_CLIENT:-}" ] || return 0
   case " ${HOST_OPS:-sign verify encrypt decrypt} " in *" $1 "*) ;; *) return 0 ;; esac

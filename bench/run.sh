@@ -8,7 +8,7 @@
 #
 # usage: bench/run.sh [BUILD_DIR]          (scripts/bench.sh installs what it needs first)
 #   SIZES="10k 1m 25m 8bit-25m 100m"  ALGS="rsa2048 rsa4096 p256"  OPS="sign verify encrypt decrypt"
-#   TOOLS="inkan openssl cmsutil gpgsm host" (also: inkan-p7s inkan-gcm host-spool host-path)  RUNS=N (all sizes)  SCALING=0
+#   TOOLS="inkan openssl cmsutil gpgsm host" (also: inkan-p7s inkan-gcm host-spool host-path host-addon)  RUNS=N (all sizes)  SCALING=0
 #   RECIPIENTS="1 10 100"  ANCHORS="1 100 1000 10000"  RESULTS=bench/results  BENCH_WORK=<cache folder>
 # Needs: hyperfine, GNU time, openssl, libnss3-tools, gpgsm, gpg-agent, python3,
 # python3-cryptography, gnuplot (scripts/install-deps.sh bench).

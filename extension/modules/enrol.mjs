@@ -202,8 +202,8 @@ async function answerChallenge(record, message) {
   await update(record.id, { answered: [...(record.answered ?? []), message.headerMessageId] });
   try {
     const raw = await stripBookkeeping(await messenger.messages.getRaw(message.id));
-    const { result } = await host.callWithOutput("acme.reply", {
-      enrolment: record.id, mail: await host.input(raw), output: "spool" });
+    const { result } = await host.withInput(raw, mail =>
+      host.callWithOutput("acme.reply", { enrolment: record.id, output: "spool", mail }));
     // Unsigned and unchanged: the CA compares the body, and the host already
     // wrote CRLF 7-bit text (RFC 8823 3.2).
     try {
@@ -366,7 +366,7 @@ async function actalisMail(record, message) {
   }
   try {
     const raw = await stripBookkeeping(await messenger.messages.getRaw(message.id));
-    const found = await host.call("actalis.code", { mail: await host.input(raw) });
+    const found = await host.withInput(raw, mail => host.call("actalis.code", { mail }));
     // A code from another sender is shown with a warning (docs/enrolment.md),
     // and never replaces one that came from Actalis.
     if (!found.from_actalis && record.code && record.codeFromActalis) {
@@ -387,7 +387,7 @@ export async function actalisPassword({ id, password }) {
     throw Object.assign(new Error("no ZIP yet"), { code: "NOT_FOUND", detail: id });
   }
   const file = await messenger.messages.getAttachmentFile(record.zip.messageId, record.zip.partName);
-  const result = await host.call("actalis.import", { zip: await host.input(file), password });
+  const result = await host.withInput(file, zip => host.call("actalis.import", { password, zip }));
   return finish(id, record.identityId, result, { remindAt: result.remind_at ?? null, notAfter: result.not_after ?? null });
 }
 
@@ -397,7 +397,8 @@ export async function caJoin({ identityId, file, password, renews }) {
   const identity = await identityOf(identityId);
   const id = `company-${identityId}`;
   // A wrong password or file throws here; the page shows why and nothing is kept.
-  const result = await host.call("ca.join", { pkcs12: await host.input(file), password, file_name: file.name });
+  const result = await host.withInput(file, pkcs12 =>
+    host.call("ca.join", { password, file_name: file.name, pkcs12 }));
   await update(id, { kind: "company", identityId, address: identity.email, stage: "provisioning", error: null, renews: renews || null,
                      createdAt: new Date().toISOString() });
   // Thunderbird's own store trusts the same CA for e-mail; after the .p12 is
@@ -426,7 +427,8 @@ export async function csrCreate({ identityId, keyType, renews }) {
 
 export async function csrImport({ id, file }) {
   const record = await getRecord(id);
-  const result = await host.call("csr.import", { certificate: await host.input(file), file_name: file.name });
+  const result = await host.withInput(file, certificate =>
+    host.call("csr.import", { file_name: file.name, certificate }));
   return finish(id, record.identityId, result);
 }
 

@@ -4,7 +4,8 @@
  * One long-lived connectNative port carries every request; replies are matched
  * by id. Large outputs arrive as chunk frames (the host keeps each frame under
  * Thunderbird's 1 MiB limit) and are reassembled and checked against the
- * SHA-256 the final reply announces. Large inputs go up as `upload` frames.
+ * SHA-256 the final reply announces. Large inputs reach the host as a file it
+ * reads by path (withInput); `upload` frames only when no file can be written.
  * While a request is open the port keeps the MV3 event page alive; an idle
  * port is closed so the page can be suspended (the host forgets unlocked keys
  * when its port closes, so the idle time follows the unlock time).
@@ -26,7 +27,7 @@ const TIMEOUTS_MS = {
   "recipients.lookup": 15_000,
 };
 const UNBOUNDED_PREFIXES = ["acme.", "actalis.", "ca.", "csr."];
-const INLINE_LIMIT = 256 * 1024; // raw bytes sent inline as `data`; larger inputs are uploaded
+const INLINE_LIMIT = 256 * 1024; // raw bytes sent inline as `data`; larger inputs go as a file (or uploaded)
 const UPLOAD_FRAME = 1024 * 1024; // raw bytes per upload frame, unless hello's limits say otherwise
 const IDLE_CLOSE_MS = 60_000;
 
@@ -110,7 +111,14 @@ class Pending {
   }
 }
 
+/** True when the host could not read the temporary file itself (its error names the path). */
+function unreadableFile(error, path) {
+  return error instanceof HostError && (error.code === "FILE_NOT_FOUND" || error.code === "IO_READ_FAILED") &&
+    String(error.detail ?? "").startsWith(path);
+}
+
 export class HostClient {
+  #tempFiles;
   #port = null;
   #nextId = 1;
   #nextUpload = 1;
@@ -118,6 +126,16 @@ export class HostClient {
   #idleTimer = null;
   #hello = null;
   #answered = false;
+
+  /**
+   * tempFiles: {write(blob) → absolute path, remove(path)}, or null. Injected
+   * rather than called here: this module speaks the host protocol and nothing
+   * else, so it does not learn the Experiment's API (nor that it may be
+   * missing); whoever builds the client decides where a large input is staged.
+   */
+  constructor({ tempFiles = null } = {}) {
+    this.#tempFiles = tempFiles;
+  }
 
   /** Sends one request and resolves with its `result`; rejects with HostError. */
   async call(op, params = {}, { timeoutMs } = {}) {
@@ -145,7 +163,37 @@ export class HostClient {
     return this.#hello;
   }
 
-  /** An `input` parameter for bytes: inline when small, else uploaded in frames. */
+  /**
+   * Runs use(input) with an `input` parameter for the bytes, and resolves with
+   * what it resolves with. Small bytes go inline (`data`). Larger ones are
+   * written to a private temporary file that the host reads by `{path}`: the
+   * host then reads a file instead of decoding base64 frames (docs/performance.md,
+   * "Host, the add-on's path"). The file holds plaintext mail, so it is removed
+   * once use() settles, whatever the outcome. Without a file (no Experiment,
+   * the write failed) or when the host cannot read it (it sees another
+   * filesystem, as a sandboxed host may), the bytes go up as upload frames.
+   */
+  async withInput(blob, use) {
+    if (blob.size <= INLINE_LIMIT) {
+      return use({ data: await blobToBase64(blob) });
+    }
+    const path = await this.#writeTemp(blob);
+    if (path !== null) {
+      try {
+        return await use({ path });
+      } catch (e) {
+        if (!unreadableFile(e, path)) {
+          throw e;
+        }
+        console.warn("inkan: the host cannot read the temporary file; uploading instead", e.code);
+      } finally {
+        await this.#removeTemp(path);
+      }
+    }
+    return use(await this.input(blob));
+  }
+
+  /** An `input` parameter without a file: inline when small, else uploaded in frames. */
   async input(blob) {
     if (blob.size <= INLINE_LIMIT) {
       return { data: await blobToBase64(blob) };
@@ -158,6 +206,26 @@ export class HostClient {
       await this.#raw("upload", { upload, seq, data: await blobToBase64(blob.slice(offset, offset + frame)) });
     }
     return { upload };
+  }
+
+  async #writeTemp(blob) {
+    if (!this.#tempFiles) {
+      return null;
+    }
+    try {
+      return await this.#tempFiles.write(blob);
+    } catch (e) {
+      console.warn("inkan: no temporary file for a large input; uploading instead", String(e?.message ?? e));
+      return null;
+    }
+  }
+
+  async #removeTemp(path) {
+    try {
+      await this.#tempFiles.remove(path);
+    } catch (e) {
+      console.error("inkan: a temporary file was not removed", path, String(e?.message ?? e));
+    }
   }
 
   /** Closes the port: pending requests fail with HOST_DISCONNECTED. */
@@ -300,5 +368,15 @@ export class HostClient {
   }
 }
 
+/**
+ * The Experiment's temporary files (experiments/inkan): 0600 files named
+ * inkan-*.eml in Thunderbird's temporary folder. Without the Experiment
+ * write() throws, and withInput uploads instead.
+ */
+const experimentTempFiles = {
+  write: blob => messenger.inkan.writeTempFile(new File([blob], "inkan-message.eml")),
+  remove: path => messenger.inkan.removeFile(path),
+};
+
 /** The background's one client. */
-export const host = new HostClient();
+export const host = new HostClient({ tempFiles: experimentTempFiles });

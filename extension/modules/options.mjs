@@ -60,8 +60,8 @@ export const COMMANDS = {
       }
     }
     // identity.import answers `inkan id import --json`: {imported: [identities], …}.
-    const imported = await hostOrError("identity.import", {
-      password, pkcs12: await host.input(file), source_file: file.name || "identity.p12" });
+    const imported = await host.withInput(file, pkcs12 => hostOrError("identity.import", {
+      password, source_file: file.name || "identity.p12", pkcs12 }));
     return { provisioned, imported, email: identity.email };
   },
   // A backup under a password the user chose; the bytes come back as chunks.
@@ -74,7 +74,7 @@ export const COMMANDS = {
   },
   "options.trustCa": async ({ file }) => {
     const pem = await certificateText(file);
-    const added = await host.call("trust.add", { input: await host.input(new Blob([pem])) });
+    const added = await host.withInput(new Blob([pem]), input => host.call("trust.add", { input }));
     const inThunderbird = messenger.inkan?.trustCertificate ? await messenger.inkan.trustCertificate(pem) : null;
     return { added, inThunderbird };
   },

@@ -132,14 +132,18 @@ async function sendThroughHost(tab, details, envelope, encrypt) {
     draftId = saved.messages[0].id;
     const message = await draftToMessage(await messenger.messages.getRaw(draftId));
     const identity = await messenger.identities.get(details.identityId);
-    const params = { input: await host.input(message), output: "spool", identity: identity.email };
+    const params = { output: "spool", identity: identity.email };
     if (encrypt) {
       // The sender is a recipient too, so the copy in Sent stays readable.
       params.recipients = [...new Set([...allRecipients(envelope), identity.email.toLowerCase()])];
       params.sign = true;
     }
-    // A protected, locked store: the user is asked for the passphrase, then the same request again.
-    const result = await withUnlock(() => host.call(encrypt ? "encrypt" : "sign", params));
+    // A protected, locked store: the user is asked for the passphrase, then the
+    // same request again, with the same input (a large one's file is removed
+    // only after both). The input goes last: inline data at the end of the frame
+    // is cut out without a JSON parse (docs/protocol.md).
+    const result = await host.withInput(message, input =>
+      withUnlock(() => host.call(encrypt ? "encrypt" : "sign", { ...params, input })));
     spool = result.output?.path;
     if (!spool) {
       throw new HostError("OUTPUT_CORRUPTED", "no spool path");

@@ -37,16 +37,20 @@ const COMMANDS = {
   },
   /**
    * One request through the add-on's own host client: the input (if any) goes
-   * up as the client sends it (inline or in upload frames), the output comes
-   * back as chunks the client reassembles and checks against the announced SHA-256.
+   * as the client sends it (inline, or a temporary file read by path; with
+   * withoutFile, inline or in upload frames, the client's fallback), the output
+   * comes back as chunks the client reassembles and checks against the announced SHA-256.
    */
-  async hostCall({ op, params, inputBase64 }) {
-    const request = { ...params };
-    if (inputBase64 !== undefined) {
-      const bytes = Uint8Array.from(atob(inputBase64), c => c.charCodeAt(0));
-      request.input = await host.input(new Blob([bytes]));
+  async hostCall({ op, params, inputBase64, withoutFile }) {
+    const call = input => host.callWithOutput(op, input === undefined ? { ...params } : { ...params, input });
+    let reply;
+    if (inputBase64 === undefined) {
+      reply = await call(undefined);
+    } else {
+      const blob = new Blob([Uint8Array.from(atob(inputBase64), c => c.charCodeAt(0))]);
+      reply = withoutFile ? await call(await host.input(blob)) : await host.withInput(blob, call);
     }
-    const { result, output } = await host.callWithOutput(op, request);
+    const { result, output } = reply;
     return { result, output: output ? await blobToBase64(output) : null, outputSize: output?.size ?? null };
   },
   /** The options page's import, with the file's bytes handed over by the test instead of a file picker. */

@@ -48,7 +48,7 @@ async function examineOnce(messageId, header, key) {
   } else {
     try {
       const harvest = await getPref("harvestCertificates");
-      const result = await host.call("verify", { input: await host.input(message), harvest });
+      const result = await host.withInput(message, input => host.call("verify", { harvest, input }));
       const { contact, ...verdict } = result;
       outcome = { smime: true, verdict, contact: contact ?? null };
     } catch (e) {

@@ -548,7 +548,8 @@ void Dispatcher::handle(std::string& frame) {
   const auto total = std::chrono::steady_clock::now() - start;
   std::string line = "op=" + op_name + " id=" + (id.is_string() ? loggable(id.get_ref<const std::string&>()) : id.dump());
   line += failure ? " error=" + std::string(code_string(failure->code())) : std::string(" ok");
-  line += " in=" + std::to_string(stats.bytes_in) + out_note + " engine_ms=" + fixed(ms(stats.engine)) +
+  line += " in=" + std::to_string(stats.bytes_in) + (stats.in_forms.empty() ? "" : " in_form=" + stats.in_forms) +
+          out_note + " engine_ms=" + fixed(ms(stats.engine)) +
           " total_ms=" + fixed(ms(total));
   m_log.line(line);
 }

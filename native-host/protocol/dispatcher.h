@@ -35,6 +35,7 @@ struct Reply {
 /** What the log says about a request; kept even when the op fails. */
 struct OpStats {
   std::uint64_t bytes_in = 0;                    ///< bytes of the message inputs
+  std::string in_forms;                          ///< the input forms read ("data", "upload", "path"), '+'-joined
   std::chrono::steady_clock::duration engine{};  ///< time spent in the engine
 };
 

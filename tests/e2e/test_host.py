@@ -10,6 +10,7 @@ verify what reached the sink; the signer is the store's identity, and the host's
 log shows the sign request whose output is exactly the bytes the sink got.
 """
 import base64
+import email.utils
 import json
 import os
 import re
@@ -84,6 +85,19 @@ def old_signer(workdir):
     return d
 
 
+def large_message(size):
+    """A message from Alice with `size` random bytes attached (base64): (message, the bytes)."""
+    blob = os.urandom(size)
+    attachment = base64.encodebytes(blob).replace(b"\n", b"\r\n")
+    message = (b"From: Alice Example <alice@example.org>\r\nTo: Bob <bob@example.net>\r\n"
+               b"Subject: large\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+               b"--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nThe data.\r\n"
+               b"--b1\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+               b"Content-Transfer-Encoding: base64\r\n\r\n" + attachment + b"--b1--\r\n")
+    return message, blob
+
+
 def host_has(tb, op):
     return op in tb.bridge("hostHello")["hello"]["ops"]
 
@@ -114,6 +128,17 @@ class HostTest(ThunderbirdCase):
         self.assertIn(f" out={len(received.data)} ", lines[-1] + " ")
         if op == "sign":
             self.assertTrue(HOST_BOUNDARY in received.header_block(), received.header_block())
+
+    def host_request_lines(self, op):
+        """The host's log lines of successful `op` requests."""
+        return [l for l in self.tb.host_log_lines() if f"op={op} " in l and " ok " in l]
+
+    def assert_no_temp_files_left(self):
+        """Thunderbird's temporary folder (as Thunderbird itself names it) holds
+        no inkan-*.eml: a large input's file is removed after the host call."""
+        temp = self.tb.chrome("return PathUtils.tempDir;")
+        self.assertTrue(os.path.isdir(temp), temp)
+        self.assertEqual(sorted(n for n in os.listdir(temp) if n.startswith("inkan-") and n.endswith(".eml")), [])
 
     def test_1_hello_through_the_addon(self):
         hello = self.tb.bridge("hostHello")
@@ -169,25 +194,21 @@ class HostTest(ThunderbirdCase):
         self.assertEqual(cert_fingerprint(cert_path), fingerprint)
 
     def test_5_large_message_through_the_addons_host_client(self):
-        """A 3 MB message goes up in upload frames and comes back signed in
-        several chunks (each under Thunderbird's 1 MiB frame limit); the client
-        checks the reassembly against the host's SHA-256, and OpenSSL the result."""
-        blob = os.urandom(3 * 1024 * 1024)
-        attachment = base64.encodebytes(blob).replace(b"\n", b"\r\n")
-        message = (b"From: Alice Example <alice@example.org>\r\nTo: Bob <bob@example.net>\r\n"
-                   b"Subject: large\r\nMIME-Version: 1.0\r\n"
-                   b"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
-                   b"--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nThe data.\r\n"
-                   b"--b1\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
-                   b"Content-Transfer-Encoding: base64\r\n\r\n" + attachment + b"--b1--\r\n")
+        """A 3 MB message goes up in upload frames (the client's way when no
+        temporary file can be written) and comes back signed in several chunks
+        (each under Thunderbird's 1 MiB frame limit); the client checks the
+        reassembly against the host's SHA-256, and OpenSSL the result."""
+        message, blob = large_message(3 * 1024 * 1024)
         reply = self.tb.bridge("hostCall", timeout=180, op="sign", inputBase64=base64.b64encode(message).decode(),
-                               params={"identity": "alice@example.org"})
+                               params={"identity": "alice@example.org"}, withoutFile=True)
         signed = base64.b64decode(reply["output"])
         self.assertEqual(reply["outputSize"], len(signed))
         self.assertGreater(reply["result"]["output"]["chunks"], 1)
         content = openssl_verify(signed, pki("root.pem"))
         parts = [p for p in parse(content).walk() if p.get_filename() == "data.bin"]
         self.assertEqual(parts[0].get_content(), blob)
+        line = self.host_request_lines("sign")[-1]
+        self.assertIn(f" in={len(message)} in_form=upload ", line)
 
     def test_6_plain_message_signed_by_the_host(self):
         subject = "Signed by the host"
@@ -244,6 +265,36 @@ class HostTest(ThunderbirdCase):
         self.assert_in_sent(msg["Message-ID"].strip("<>"))
         self.wait_report("inkanSigned", previous)
 
+    def test_7b_large_attachment_signed_by_path(self):
+        """A 2 MB attachment: the add-on hands the draft to the host as a
+        temporary file it reads by path (not as upload frames), removes the file
+        afterwards, and what reaches the sink verifies with OpenSSL and NSS."""
+        subject = "Large attachment, signed by the host"
+        attachment = os.path.join(self.workdir, "data-2m.bin")
+        blob = os.urandom(2 * 1024 * 1024)
+        with open(attachment, "wb") as f:
+            f.write(blob)
+        self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body="The data, signed.\n",
+                             attachments=[attachment])
+        self.tb.click_compose_button(subject)
+        before = self.tb.sink.count()
+        previous = self.tb.bridge("lastReport")
+        self.tb.click_send(subject)
+        received = self.tb.sink.wait_for(before + 1, timeout=180)[-1]
+        content = openssl_verify(received.data, pki("root.pem"))
+        cmsutil_verify(received.data, pki("root.pem"))
+        self.assert_signed_by_host(received)
+        self.assertEqual(signer_fingerprint(received.data), cert_fingerprint(pki("alice.pem")))
+        files = [p for p in parse(content).walk() if p.get_filename() == "data-2m.bin"]
+        self.assertEqual(len(files), 1)
+        self.assertEqual(files[0].get_content(), blob)
+        # The request that made these bytes read its input from a file: more than the inline limit, by path.
+        line = [l for l in self.host_request_lines("sign") if f" out={len(received.data)} " in l][-1]
+        self.assertIn(" in_form=path ", line)
+        self.assertGreater(int(re.search(r" in=(\d+) ", line).group(1)), 2 * 1024 * 1024)
+        self.assert_no_temp_files_left()
+        self.wait_report("inkanSigned", previous)
+
     def test_8_signed_mail_from_a_new_contact(self):
         message = bob_signed("Checked by the host", "bob-host@example.net")
         path = os.path.join(self.workdir, "bob-host.eml")
@@ -269,6 +320,36 @@ class HostTest(ThunderbirdCase):
         bob = [c for c in contacts if c["address"] == "bob@example.net"]
         self.assertEqual(len(bob), 1, contacts)
         self.assertEqual(bob[0]["certificate"]["fingerprint"], cert_fingerprint(pki("bob.pem")))
+
+    def test_8b_large_signed_mail_checked_by_path(self):
+        """Bob's signed mail with a 2 MB attachment (signed by OpenSSL): the
+        add-on hands it to the host's verify by path, the verdict is good, and
+        no temporary file is left."""
+        message_id = "bob-large@example.net"
+        _, blob = large_message(2 * 1024 * 1024)
+        attachment = base64.encodebytes(blob).decode("ascii").replace("\n", "\r\n")
+        header = (f"From: Bob <bob@example.net>\r\nTo: Alice Example <alice@example.org>\r\n"
+                  f"Subject: Large and signed\r\nDate: {email.utils.formatdate()}\r\nMessage-ID: <{message_id}>\r\n")
+        entity = ("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                  "--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nThe data.\r\n"
+                  "--b1\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n" + attachment + "--b1--\r\n").encode("ascii")
+        message = sign_with_openssl(header, entity, pki("bob.pem"), pki("bob.key"), pki("sub.pem"))
+        self.assertGreater(len(message), 2 * 1024 * 1024)
+        self.tb.deliver_pop3(message)
+        self.tb.get_new_mail()
+        self.tb.wait_until(lambda: any(m["headerMessageId"] == message_id for m in self.tb.bridge("newMailSeen")),
+                           timeout=60, what="the large mail")
+        self.tb.bridge("displayMessage", headerMessageId=message_id)
+        en = catalog("en")
+        button = self.tb.click_message_button(en["verdictButtonLabel"], timeout=60)
+        self.assertEqual(button["label"], en["button_good"])
+        large = [l for l in self.host_request_lines("verify")
+                 if int(re.search(r" in=(\d+) ", l).group(1)) > 2 * 1024 * 1024]
+        self.assertTrue(large, self.tb.host_log_lines())
+        for line in large:
+            self.assertIn(" in_form=path ", line)
+        self.assert_no_temp_files_left()
 
     def test_9_sign_and_encrypt_to_the_new_contact(self):
         if not host_has(self.tb, "recipients.lookup"):

@@ -256,7 +256,13 @@ var inkan = class extends ExtensionCommon.ExtensionAPI {
       },
       async writeTempFile(data) {
         const path = await IOUtils.createUniqueFile(PathUtils.tempDir, "inkan-message.eml", 0o600);
-        await IOUtils.write(path, new Uint8Array(await data.arrayBuffer()));
+        try {
+          await IOUtils.write(path, new Uint8Array(await data.arrayBuffer()));
+        } catch (e) {
+          // A half-written file of mail must not stay behind: the caller never learns its name.
+          await IOUtils.remove(path, { ignoreAbsent: true }).catch(() => {});
+          throw e;
+        }
         return path;
       },
       async removeFile(path) {

@@ -22,6 +22,11 @@ std::size_t copy_out(std::string_view bytes, std::uint64_t offset, std::span<cha
   return static_cast<std::size_t>(n);
 }
 
+[[noreturn]] void refuse_non_regular(const std::string& path, const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) throw Error(Errc::io_read, path + ": is a directory");
+  throw Error(Errc::io_read, path + ": not a regular file");
+}
+
 }  // namespace
 
 std::size_t MemorySource::read_at(std::uint64_t offset, std::span<char> out) const {
@@ -96,6 +101,33 @@ std::unique_ptr<Source> open_input(const std::string& path) {
   }
   ::close(fd);
   return std::make_unique<FileSource>(spool.release_fd());
+}
+
+std::unique_ptr<Source> open_regular_file(const std::string& path) {
+  // stat first, so a device is never even opened (opening some has effects);
+  // then fstat the descriptor, since the name may have changed in between.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) throw Error(Errc::file_not_found, path);
+    throw Error(Errc::io_read, path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) refuse_non_regular(path, st);
+  // O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT) throw Error(Errc::file_not_found, path);
+    throw Error(Errc::io_read, path + ": " + std::strerror(errno));
+  }
+  if (::fstat(fd, &st) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    throw Error(Errc::io_read, path + ": " + std::strerror(saved));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    refuse_non_regular(path, st);
+  }
+  return std::make_unique<FileSource>(fd);
 }
 
 std::string read_range(const Source& src, std::uint64_t begin, std::uint64_t end,

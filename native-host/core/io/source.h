@@ -68,6 +68,15 @@ private:
  */
 std::unique_ptr<Source> open_input(const std::string& path);
 
+/**
+ * Opens a path for reading only if it is a regular file (symbolic links are
+ * followed). Anything else — FIFO, device, socket, directory — is refused with
+ * IO_READ_FAILED, without blocking on it or reading from it. For paths another
+ * program names (the host protocol's {"path"} inputs): a FIFO without a writer
+ * would hang the host, and /dev/zero would fill its temporary folder.
+ */
+std::unique_ptr<Source> open_regular_file(const std::string& path);
+
 /** Reads a whole range into memory; throws INPUT_TOO_LARGE beyond max_bytes. */
 std::string read_range(const Source& src, std::uint64_t begin, std::uint64_t end,
                        std::uint64_t max_bytes);

@@ -21,6 +21,13 @@ constexpr std::uint64_t kMaxSmallInput = 16ULL << 20;
   throw Error(Errc::bad_request, std::string(what) + ": " + std::string(why));
 }
 
+/** Adds a form to a '+'-joined list, each form once. */
+void note_form(std::string& forms, std::string_view form) {
+  if (("+" + forms + "+").find("+" + std::string(form) + "+") != std::string::npos) return;
+  if (!forms.empty()) forms += '+';
+  forms += form;
+}
+
 std::string absolute_path(const OpContext& ctx, const Json& value, std::string_view what) {
   if (!ctx.session.config().allow_paths) bad(what, "paths are disabled in this host");
   if (!value.is_string()) bad(what, "path must be a string");
@@ -129,9 +136,12 @@ std::unique_ptr<io::Source> open_input(OpContext& ctx, const Json& form, std::st
     if (!upload->is_string()) bad(what, "upload must be a string");
     src = ctx.session.take_upload(upload->get<std::string>());
   } else {
-    src = io::open_input(absolute_path(ctx, *path, what));
+    // Only a regular file: a FIFO or a device named here would hang the host or never end.
+    src = io::open_regular_file(absolute_path(ctx, *path, what));
   }
   ctx.stats.bytes_in += src->size();
+  // The form (never a name or a byte of content) goes to the log line: which way the add-on sent it.
+  note_form(ctx.stats.in_forms, data != nullptr ? "data" : upload != nullptr ? "upload" : "path");
   return src;
 }
 

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -123,6 +126,41 @@ TEST(Files, MissingFilesAreFileNotFound) {
 TEST(Files, ADirectoryIsNotAnInput) {
   inkan::test::TempDir dir;
   EXPECT_EQ(error_of([&] { inkan::io::open_input(dir.path().string()); }), Errc::io_read);
+}
+
+// The host's {"path"} inputs: only regular files. A FIFO must be refused at once (a
+// blocking open would hang the host), a device without being read from.
+std::string detail_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const inkan::Error& e) {
+    return std::string(code_string(e.code())) + " " + e.detail();
+  }
+  return "no error";
+}
+
+TEST(Files, OpenRegularFileRefusesWhatIsNotARegularFile) {
+  inkan::test::TempDir dir;
+  const std::string fifo = (dir.path() / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(detail_of([&] { inkan::io::open_regular_file(fifo); }), "IO_READ_FAILED " + fifo + ": not a regular file");
+  // A device that never ends: refused without a read (open_input would copy it forever).
+  EXPECT_EQ(detail_of([&] { inkan::io::open_regular_file("/dev/zero"); }),
+            "IO_READ_FAILED /dev/zero: not a regular file");
+  EXPECT_EQ(detail_of([&] { inkan::io::open_regular_file(dir.path().string()); }),
+            "IO_READ_FAILED " + dir.path().string() + ": is a directory");
+  EXPECT_EQ(error_of([&] { inkan::io::open_regular_file((dir.path() / "none").string()); }), Errc::file_not_found);
+  // A symbolic link to a FIFO is a FIFO.
+  const std::string link = (dir.path() / "link").string();
+  ASSERT_EQ(::symlink(fifo.c_str(), link.c_str()), 0);
+  EXPECT_EQ(error_of([&] { inkan::io::open_regular_file(link); }), Errc::io_read);
+}
+
+TEST(Files, OpenRegularFileReadsARegularFile) {
+  inkan::test::TempDir dir;
+  const std::string path = dir.put("m.eml", "Subject: x\r\n\r\nbody\r\n");
+  const auto src = inkan::io::open_regular_file(path);
+  EXPECT_EQ(inkan::io::read_range(*src, 0, src->size(), 1024), "Subject: x\r\n\r\nbody\r\n");
 }
 
 TEST(Files, NonCertificateFileIsCertLoadFailed) {
