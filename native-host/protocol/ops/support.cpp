@@ -169,7 +169,8 @@ OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view sp
     bad("output", "must be \"stream\", \"spool\" or {\"path\": …}");
   }
   if (!m_spool) m_file = std::make_unique<io::Output>(m_path, mode, durability);
-  m_counter = std::make_unique<CountingSink>(m_spool ? static_cast<io::ReadableSink&>(*m_spool) : m_file->sink(), m_bytes);
+  io::ReadableSink& inner = m_spool ? static_cast<io::ReadableSink&>(*m_spool) : m_file->sink();
+  m_counter = std::make_unique<CountingSink>(inner, m_bytes);
 }
 
 io::ReadableSink& OutputTarget::sink() { return *m_counter; }

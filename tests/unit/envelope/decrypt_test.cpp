@@ -340,8 +340,8 @@ TEST_F(DecryptIntoOutput, TheOutputHoldsThePlaintextAndTheVerdictIsTheSame) {
     EXPECT_EQ(inkan::to_json(into.verdict), inkan::to_json(apart.verdict));
     EXPECT_EQ(into.verdict.status, inkan::Status::good);
     ASSERT_NE(into.decrypted.source, nullptr);
-    EXPECT_EQ(inkan::io::read_range(*into.decrypted.source, into.decrypted.range.begin, into.decrypted.range.end, 64 << 20),
-              m_inner);
+    const auto& [begin, end] = into.decrypted.range;
+    EXPECT_EQ(inkan::io::read_range(*into.decrypted.source, begin, end, 64 << 20), m_inner);
     // Nothing under the output's name before commit: only its temporary file.
     const auto names = m_out_dir.entries();
     ASSERT_EQ(names.size(), 1u);
