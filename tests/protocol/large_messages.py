@@ -3,13 +3,17 @@
 inkan-host as the add-on does it: uploaded in 1 MiB pieces, the result
 streamed back in chunk frames (each within Thunderbird's 1 MiB limit),
 reassembled, checked against the reply's size and sha256, and judged by
-openssl cms (-verify; -decrypt then -verify). Peak memory is reported here
+openssl cms (-verify; -decrypt then -verify); the encrypted message is then
+decrypted by the host into a {"path"} output, which must hold openssl
+cms -decrypt's bytes exactly. Peak memory is reported here
 and bounded in bench/host_bench.sh (not asserted in a test).
 
 usage: large_messages.py HOST_BINARY      (INKAN_TEST_PKI must be set; SIZES_MB="25 100")
 """
+import filecmp
 import hashlib
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -107,8 +111,23 @@ def one_size(binary, mb, tmp):
     chunks = reply["result"]["output"]["chunks"]
     dec = os.path.join(tmp, f"m{mb}.dec")
     openssl("cms", "-decrypt", "-in", enc, "-recip", pki("bob.pem"), "-inkey", pki("bob.key"), "-out", dec)
-    os.unlink(enc)
     openssl("cms", "-verify", "-in", dec, "-CAfile", pki("root.pem"), "-out", "/dev/null")
+    # Back through the host, into a file as the add-on's path output: openssl's plaintext, byte for byte.
+    n += 1
+    host_dec = os.path.join(tmp, f"m{mb}.host-dec")
+    host.send({"id": n, "op": "decrypt", "key": {"pkcs12": {"path": pki("bob.p12")}, "password": "test"},
+               "trust": [{"path": pki("root.pem")}], "input": {"path": enc}, "output": {"path": host_dec}})
+    reply, _ = host.read_reply()
+    if not reply.get("ok"):
+        raise SystemExit(f"the host refused to decrypt: {reply}")
+    if not filecmp.cmp(host_dec, dec, shallow=False):
+        raise SystemExit("the host's plaintext differs from openssl cms -decrypt's")
+    if stat.S_IMODE(os.stat(host_dec).st_mode) != 0o600:
+        raise SystemExit(f"the decrypted file is {oct(os.stat(host_dec).st_mode)}, not 0600")
+    if reply["result"]["verdict"]["status"] != "good":
+        raise SystemExit(f"the inner signature: {reply['result']['verdict']}")
+    os.unlink(host_dec)
+    os.unlink(enc)
     rss = peak_rss_kib(host.proc.pid)
     code, rest = host.finish(timeout=300)
     if code != 0 or rest:
@@ -116,7 +135,8 @@ def one_size(binary, mb, tmp):
     os.unlink(dec)
     os.unlink(msg)
     print(f"PASS sign+encrypt {mb} MB: {chunks} chunks back, openssl cms -decrypt and -verify accept it")
-    print(f"info: inkan-host peak RSS over both operations at {mb} MB: {rss / 1024:.1f} MiB")
+    print(f"PASS decrypt {mb} MB into a path: openssl cms -decrypt's bytes, 0600, the inner signature good")
+    print(f"info: inkan-host peak RSS over the three operations at {mb} MB: {rss / 1024:.1f} MiB")
 
 
 def main():

@@ -25,6 +25,30 @@ void write_all(int fd, std::string_view bytes) {
   }
 }
 
+// A Source over the same open file, by a descriptor of its own (pread: no shared offset is moved).
+std::unique_ptr<Source> source_over(int fd) {
+  const int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) throw Error(Errc::io_read, std::strerror(errno));
+  return std::make_unique<FileSource>(dup);
+}
+
+// The not yet committed file of an Output: buffered writes, readable before the rename.
+class TempPathSink final : public ReadableSink {
+public:
+  explicit TempPathSink(int fd) : m_fd(fd), m_out(fd) {}
+  void write(std::string_view bytes) override { m_out.write(bytes); }
+  void flush() override { m_out.flush(); }
+  void write_from(const Source& src, Range range) override { m_out.write_from(src, range); }
+  std::unique_ptr<Source> to_source() override {
+    m_out.flush();
+    return source_over(m_fd);
+  }
+
+private:
+  int m_fd;
+  FdSink m_out;
+};
+
 std::string parent_dir(const std::string& path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -124,9 +148,7 @@ void SpoolSink::copy_to(Sink& out) const {
 
 std::unique_ptr<Source> SpoolSink::to_source() {
   flush();
-  const int fd = ::dup(m_file.fd());
-  if (fd < 0) throw Error(Errc::io_read, std::strerror(errno));
-  return std::make_unique<FileSource>(fd);
+  return source_over(m_file.fd());
 }
 
 Output::Output(const std::string& path, unsigned mode, Durability durability) : m_path(path), m_durability(durability) {
@@ -141,7 +163,7 @@ Output::Output(const std::string& path, unsigned mode, Durability durability) : 
   if (m_fd < 0) throw Error(Errc::io_write, path + ": " + std::strerror(errno));
   m_temp_path = name.data();
   ::fchmod(m_fd, static_cast<mode_t>(mode));
-  m_sink = std::make_unique<FdSink>(m_fd);
+  m_sink = std::make_unique<TempPathSink>(m_fd);
 }
 
 Output::~Output() {

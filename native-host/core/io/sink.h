@@ -52,8 +52,19 @@ private:
   std::string m_buf;
 };
 
+/**
+ * A Sink whose bytes so far can be read back from the file they went to, without
+ * a copy: the engine can judge what it wrote into an output before the output is
+ * committed (decrypt, then verify the signature inside).
+ */
+class ReadableSink : public Sink {
+public:
+  /** Everything written so far, as a Source over the same file (flushes first). */
+  virtual std::unique_ptr<Source> to_source() = 0;
+};
+
 /** Collects bytes in a private temporary file until they are copied out. */
-class SpoolSink final : public Sink {
+class SpoolSink final : public ReadableSink {
 public:
   void write(std::string_view bytes) override;
   void flush() override;
@@ -61,7 +72,7 @@ public:
   /** Streams everything written so far into another sink. */
   void copy_to(Sink& out) const;
   /** Everything written so far, as a Source (the spool file is shared, not copied). */
-  std::unique_ptr<Source> to_source();
+  std::unique_ptr<Source> to_source() override;
 
 private:
   TempFile m_file;
@@ -90,14 +101,15 @@ public:
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  Sink& sink() { return *m_sink; }
+  /** Its bytes can be read back before commit() (the temporary file, or the spool). */
+  ReadableSink& sink() { return *m_sink; }
   void commit();
 
 private:
   std::string m_path;
   std::string m_temp_path;
   int m_fd = -1;
-  std::unique_ptr<Sink> m_sink;
+  std::unique_ptr<ReadableSink> m_sink;
   Durability m_durability;
   bool m_committed = false;
 };

@@ -325,11 +325,20 @@ private:
     std::vector<const keys::Credentials*> keys = m_options.keys;
     if (keys.empty() && m_options.key_source) keys = m_options.key_source();
     if (keys.empty()) throw Error(Errc::no_matching_recipient, "no decryption key was given");
-    cms::DecryptResult r = cms::decrypt_stream(der, keys);
+    cms::DecryptResult r;
+    std::shared_ptr<io::Source> plain;
+    if (m_options.plaintext_into != nullptr && !m_used_plaintext_into) {
+      // Straight into the caller's output, judged from there: no second copy of the plaintext.
+      m_used_plaintext_into = true;
+      r = cms::decrypt_stream_into(der, keys, *m_options.plaintext_into);
+      plain = m_options.plaintext_into->to_source();
+    } else {
+      r = cms::decrypt_stream(der, keys);
+      plain = std::move(r.plaintext);
+    }
     m_out.verdict.encrypted = true;
     m_out.verdict.content_cipher = r.content_cipher;
     m_out.verdict.layers.emplace_back("encrypted");
-    std::shared_ptr<io::Source> plain(std::move(r.plaintext));
     // Only one layer is ever decrypted (never ciphertext nested below it), so this is the root's.
     if (m_out.decrypted.source == nullptr) m_out.decrypted = {plain.get(), {0, plain->size()}};
     return plain;
@@ -505,6 +514,7 @@ private:
   bool m_headers_ambiguous = false;
   ossl::CmsPtr m_cms;
   std::unique_ptr<SignedPartHasher> m_tap;
+  bool m_used_plaintext_into = false;
 };
 
 }  // namespace

@@ -29,6 +29,11 @@ struct AnalyseOptions {
   /// caller can fetch them (and fail, e.g. STORE_LOCKED) only for encrypted mail.
   std::function<std::vector<const keys::Credentials*>()> key_source;
   const io::Source* detached_content = nullptr;  ///< for a bare detached .p7s
+  /// Where the root encryption layer's plaintext is decrypted to, and read back from
+  /// for the analysis, instead of a private temporary file: an output the caller commits
+  /// only if the analysis returns (io::Output's sink, a spool), so the plaintext is
+  /// written once. Must be empty. On failure it holds partial plaintext to throw away.
+  io::ReadableSink* plaintext_into = nullptr;
 };
 
 /** The innermost readable content: the signed entity or the decrypted one. */

@@ -1,10 +1,12 @@
 // decrypt: the decrypted MIME entity into the requested output, and the
 // verdict of the signature inside. The keys are the store's (every key, old
 // ones too, or those of `identity`), or a `key` in the request. The engine
-// decrypts into a private file and releases nothing before the whole message
-// authenticated; only then is the plaintext copied to the output. With
-// `harvest`, the inner signature's certificates go to the contacts, as verify's.
-#include "mime/line_reader.h"
+// decrypts straight into the output (a spool for chunks, else the output
+// file's temporary name), judges the plaintext from there, and the output is
+// released (committed, or streamed) only after the whole message authenticated
+// and was analysed: a failure throws the partial plaintext away with the
+// output. With `harvest`, the inner signature's certificates go to the
+// contacts, as verify's.
 #include "ops/contact_support.h"
 #include "ops/ops.h"
 #include "ops/store_access.h"
@@ -36,9 +38,10 @@ Reply decrypt(OpContext& ctx) {
     for (const auto& k : *stored) judged.options.keys.push_back(&k);
   }
   const auto input = open_input(ctx, required(params, "input"), "input");
-  const Json* output_form = member(params, "output");
-  std::optional<OutputTarget> output;
-  if (!is_stream_output(output_form)) output.emplace(ctx, output_form);
+  OutputTarget output(ctx, member(params, "output"));
+  // The plaintext is written once, into the output, and read back from it for the verdict
+  // (the copy from a private file into the output cost as much as the decryption).
+  judged.options.plaintext_into = &output.sink();
   Json verdict;
   std::string cipher;
   {
@@ -50,19 +53,6 @@ Reply decrypt(OpContext& ctx) {
       smime::decrypt_message_into(*input, judged.options.keys, none);
       throw Error(Errc::not_encrypted);
     }
-    if (output) {
-      mime::for_each_chunk(*analysis.decrypted.source, analysis.decrypted.range,
-                           [&](std::string_view chunk) { output->sink().write(chunk); });
-    } else {
-      // The engine's private plaintext file is streamed as it is: no second copy.
-      for (auto& owned : analysis.owned) {
-        if (owned.get() == analysis.decrypted.source) reply.stream = std::make_unique<SharedSource>(owned);
-      }
-      if (!reply.stream || analysis.decrypted.range.begin != 0 ||
-          analysis.decrypted.range.end != analysis.decrypted.source->size()) {
-        throw Error(Errc::internal, "decrypted content not held whole");
-      }
-    }
     verdict = to_json(analysis.verdict);
     if (harvest) {
       // The outer header names the sender (From); the verdict is the inner signature's.
@@ -70,7 +60,7 @@ Reply decrypt(OpContext& ctx) {
     }
     cipher = analysis.verdict.content_cipher;
   }
-  if (output) output->finish(reply);
+  output.finish(reply);
   reply.result["content_cipher"] = cipher;
   reply.result["verdict"] = verdict;
   return reply;

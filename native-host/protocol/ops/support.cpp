@@ -150,9 +150,9 @@ std::string read_small_input(OpContext& ctx, const Json& form, std::string_view 
   return io::read_range(*src, 0, src->size(), kMaxSmallInput);
 }
 
-class OutputTarget::CountingSink final : public io::Sink {
+class OutputTarget::CountingSink final : public io::ReadableSink {
 public:
-  CountingSink(io::Sink& inner, std::uint64_t& count) : m_inner(inner), m_count(count) {}
+  CountingSink(io::ReadableSink& inner, std::uint64_t& count) : m_inner(inner), m_count(count) {}
   void write(std::string_view bytes) override {
     m_inner.write(bytes);
     m_count += bytes.size();
@@ -162,9 +162,10 @@ public:
     m_inner.write_from(src, range);
     m_count += range.size();
   }
+  std::unique_ptr<io::Source> to_source() override { return m_inner.to_source(); }
 
 private:
-  io::Sink& m_inner;
+  io::ReadableSink& m_inner;
   std::uint64_t& m_count;
 };
 
@@ -182,10 +183,11 @@ OutputTarget::OutputTarget(OpContext& ctx, const Json* form, std::string_view sp
     bad("output", "must be \"stream\", \"spool\" or {\"path\": …}");
   }
   if (!m_spool) m_file = std::make_unique<io::Output>(m_path, mode, durability);
-  m_counter = std::make_unique<CountingSink>(m_spool ? static_cast<io::Sink&>(*m_spool) : m_file->sink(), m_bytes);
+  io::ReadableSink& inner = m_spool ? static_cast<io::ReadableSink&>(*m_spool) : m_file->sink();
+  m_counter = std::make_unique<CountingSink>(inner, m_bytes);
 }
 
-io::Sink& OutputTarget::sink() { return *m_counter; }
+io::ReadableSink& OutputTarget::sink() { return *m_counter; }
 
 void OutputTarget::finish(Reply& reply) {
   if (m_spool) {

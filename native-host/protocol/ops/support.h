@@ -77,7 +77,8 @@ public:
    */
   OutputTarget(OpContext& ctx, const Json* form, std::string_view spool_suffix = ".eml", unsigned mode = 0600,
                io::Durability durability = io::Durability::relaxed);
-  io::Sink& sink();
+  /** Its bytes can be read back before finish() (the spool, or the uncommitted file). */
+  io::ReadableSink& sink();
   /**
    * Completes the output: commits a file (and puts {path, bytes} in
    * reply.result.output) or hands the spooled bytes to reply.stream.
@@ -90,7 +91,7 @@ private:
   std::unique_ptr<io::Output> m_file;
   std::uint64_t m_bytes = 0;
   class CountingSink;
-  std::unique_ptr<io::Sink> m_counter;
+  std::unique_ptr<io::ReadableSink> m_counter;
 };
 
 /** A key form: loads (or finds a remembered) key; puts {fingerprint, remembered_until} in `result` if remembered. */

@@ -10,9 +10,12 @@
 #include "support/process.h"
 #include "support/reference_codecs.h"
 #include "support/smime_fixtures.h"
+#include "verdict_json.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -293,6 +296,94 @@ TEST_F(Decrypt, StreamingIntoASinkGivesTheSamePlaintext) {
   EXPECT_EQ(out, big);
   EXPECT_TRUE(d.authenticated);
   EXPECT_EQ(d.plaintext, nullptr);
+}
+
+// analyse() decrypting straight into an uncommitted output (the host's decrypt) and judging
+// the plaintext from there: the same bytes and the same verdict as through its private file.
+class DecryptIntoOutput : public Decrypt {
+protected:
+  // Signed by Alice (openssl), then encrypted to Bob (openssl); From and Date match the signer.
+  std::string signed_then_encrypted() const {
+    const std::string entity = inkan::test::text_entity(std::string(200000, 'x') + "\r\nsigned inside");
+    const std::string sig = inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity);
+    const std::string inner = inkan::test::multipart_signed("", entity, sig);
+    const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, inner);
+    m_inner = inner;
+    return inkan::test::pkcs7_mime(
+        "From: alice@example.org\r\nDate: " + inkan::test::rfc5322_date(inkan::test::now_seconds()) + "\r\n",
+        "enveloped-data", der);
+  }
+
+  inkan::smime::AnalyseOptions options(const inkan::keys::Credentials& key) const {
+    inkan::smime::AnalyseOptions o;
+    o.trust = &m_trust;
+    o.at = inkan::test::now_seconds();
+    o.keys = {&key};
+    return o;
+  }
+
+  inkan::x509::TrustStore m_trust = inkan::test::root_trust();
+  mutable std::string m_inner;
+  inkan::test::TempDir m_out_dir;
+};
+
+TEST_F(DecryptIntoOutput, TheOutputHoldsThePlaintextAndTheVerdictIsTheSame) {
+  const auto bob = inkan::test::credentials("bob");
+  const inkan::io::MemorySource src(signed_then_encrypted());
+  auto o = options(bob);
+  const auto apart = inkan::smime::analyse(src, o);
+  const std::string out_path = m_out_dir.file("out.eml").string();
+  {
+    inkan::io::Output out(out_path, 0600, inkan::io::Durability::relaxed);
+    o.plaintext_into = &out.sink();
+    const auto into = inkan::smime::analyse(src, o);
+    EXPECT_EQ(inkan::to_json(into.verdict), inkan::to_json(apart.verdict));
+    EXPECT_EQ(into.verdict.status, inkan::Status::good);
+    ASSERT_NE(into.decrypted.source, nullptr);
+    const auto& [begin, end] = into.decrypted.range;
+    EXPECT_EQ(inkan::io::read_range(*into.decrypted.source, begin, end, 64 << 20), m_inner);
+    // Nothing under the output's name before commit: only its temporary file.
+    const auto names = m_out_dir.entries();
+    ASSERT_EQ(names.size(), 1u);
+    EXPECT_EQ(names[0].rfind("out.eml.tmp-", 0), 0u) << names[0];
+    out.commit();
+  }
+  EXPECT_EQ(m_out_dir.entries(), std::vector<std::string>{"out.eml"});
+  EXPECT_EQ(inkan::test::read_file(out_path), m_inner);
+  struct stat st {};
+  ASSERT_EQ(::stat(out_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(DecryptIntoOutput, AFailureLeavesNoFile) {
+  const auto bob = inkan::test::credentials("bob");
+  // Damage in the next-to-last block: most of the plaintext is written before the padding fails.
+  const std::string der = inkan::test::openssl_encrypt(m_dir, {"bob"}, std::string(100000, 'y') + m_plain);
+  const inkan::io::MemorySource src(message(inkan::test::with_tampered_ciphertext(der, 17, 0x80)));
+  auto o = options(bob);
+  try {
+    inkan::io::Output out(m_out_dir.file("out.eml").string(), 0600, inkan::io::Durability::relaxed);
+    o.plaintext_into = &out.sink();
+    inkan::smime::analyse(src, o);
+    out.commit();
+    FAIL() << "analysed a tampered ciphertext";
+  } catch (const inkan::Error& e) {
+    EXPECT_EQ(e.code(), Errc::decrypt_failed);
+  }
+  EXPECT_TRUE(m_out_dir.entries().empty());
+}
+
+TEST_F(DecryptIntoOutput, ASpoolIsReadBackTheSameWay) {
+  const auto bob = inkan::test::credentials("bob");
+  const inkan::io::MemorySource src(signed_then_encrypted());
+  auto o = options(bob);
+  inkan::io::SpoolSink spool;
+  o.plaintext_into = &spool;
+  const auto a = inkan::smime::analyse(src, o);
+  EXPECT_EQ(a.verdict.status, inkan::Status::good);
+  EXPECT_EQ(spool.size(), m_inner.size());
+  const auto back = spool.to_source();
+  EXPECT_EQ(inkan::io::read_range(*back, 0, back->size(), 64 << 20), m_inner);
 }
 
 }  // namespace
