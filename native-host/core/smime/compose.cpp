@@ -43,10 +43,16 @@ std::string make_boundary() {
 }
 
 void Base64Sink::write(std::string_view bytes) {
-  m_enc.update(bytes, m_buf);
-  if (m_buf.size() >= (1 << 16)) {
-    m_out.write(m_buf);
-    m_buf.clear();
+  // In slices, so that the buffer stays under 128 KiB whatever the size of the pieces
+  // written (it is part of the peak memory of every encryption).
+  while (!bytes.empty()) {
+    const std::string_view piece = bytes.substr(0, 48 << 10);
+    bytes.remove_prefix(piece.size());
+    m_enc.update(piece, m_buf);
+    if (m_buf.size() >= (1 << 16)) {
+      m_out.write(m_buf);
+      m_buf.clear();
+    }
   }
 }
 
