@@ -121,6 +121,21 @@ class HostTest(ThunderbirdCase):
         self.assertEqual(report["kind"], kind)
         return report
 
+    def sign_and_send(self, subject, timeout=90):
+        """Turns signing on in the open compose window and sends: returns what the
+        sink received, the content OpenSSL verified (NSS agrees), and the report
+        before the send; Alice signed it, through the host."""
+        self.tb.click_compose_button(subject)
+        before = self.tb.sink.count()
+        previous = self.tb.bridge("lastReport")
+        self.tb.click_send(subject)
+        received = self.tb.sink.wait_for(before + 1, timeout=timeout)[-1]
+        content = openssl_verify(received.data, pki("root.pem"))
+        cmsutil_verify(received.data, pki("root.pem"))
+        self.assertEqual(signer_fingerprint(received.data), cert_fingerprint(pki("alice.pem")))
+        self.assert_signed_by_host(received)
+        return received, content, previous
+
     def assert_signed_by_host(self, received, op="sign"):
         """The host made these bytes: its log has the request, with exactly this size."""
         lines = [l for l in self.tb.host_log_lines() if f"op={op} " in l and " ok " in l]
@@ -214,15 +229,7 @@ class HostTest(ThunderbirdCase):
         subject = "Signed by the host"
         body = "Hello Bob,\n\nsigned by Inkan's program, sent by Thunderbird.\n-- \nAlice\n"
         self.tb.open_compose(to="Bob <bob@example.net>", bcc="Hidden <hidden@example.com>", subject=subject, body=body)
-        self.tb.click_compose_button(subject)
-        before = self.tb.sink.count()
-        previous = self.tb.bridge("lastReport")
-        self.tb.click_send(subject)
-        received = self.tb.sink.wait_for(before + 1, timeout=90)[-1]
-        content = openssl_verify(received.data, pki("root.pem"))
-        cmsutil_verify(received.data, pki("root.pem"))
-        self.assertEqual(signer_fingerprint(received.data), cert_fingerprint(pki("alice.pem")))
-        self.assert_signed_by_host(received)
+        received, content, previous = self.sign_and_send(subject)
         self.wait_report("inkanSigned", previous)
         self.assertEqual(sorted(received.rcpt_tos), ["bob@example.net", "hidden@example.com"])
         self.assertNotIn(b"hidden@example.com", received.data)
@@ -244,15 +251,7 @@ class HostTest(ThunderbirdCase):
             f.write(blob)
         self.tb.open_compose(to="山田 太郎 <bob@example.net>", subject=subject, body=html, html=True,
                              attachments=[attachment])
-        self.tb.click_compose_button(subject)
-        before = self.tb.sink.count()
-        previous = self.tb.bridge("lastReport")
-        self.tb.click_send(subject)
-        received = self.tb.sink.wait_for(before + 1, timeout=90)[-1]
-        content = openssl_verify(received.data, pki("root.pem"))
-        cmsutil_verify(received.data, pki("root.pem"))
-        self.assert_signed_by_host(received)
-        self.assertEqual(signer_fingerprint(received.data), cert_fingerprint(pki("alice.pem")))
+        received, content, previous = self.sign_and_send(subject)
         msg = parse(received.data)
         self.assertEqual(msg["Subject"], subject)
         parts = list(parse(content).walk())
@@ -276,15 +275,7 @@ class HostTest(ThunderbirdCase):
             f.write(blob)
         self.tb.open_compose(to="Bob <bob@example.net>", subject=subject, body="The data, signed.\n",
                              attachments=[attachment])
-        self.tb.click_compose_button(subject)
-        before = self.tb.sink.count()
-        previous = self.tb.bridge("lastReport")
-        self.tb.click_send(subject)
-        received = self.tb.sink.wait_for(before + 1, timeout=180)[-1]
-        content = openssl_verify(received.data, pki("root.pem"))
-        cmsutil_verify(received.data, pki("root.pem"))
-        self.assert_signed_by_host(received)
-        self.assertEqual(signer_fingerprint(received.data), cert_fingerprint(pki("alice.pem")))
+        received, content, previous = self.sign_and_send(subject, timeout=180)
         files = [p for p in parse(content).walk() if p.get_filename() == "data-2m.bin"]
         self.assertEqual(len(files), 1)
         self.assertEqual(files[0].get_content(), blob)
