@@ -7,6 +7,7 @@
 
 #include "io/sink.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -42,16 +43,23 @@ public:
 private:
   void hand_over();
   void wait_idle();
+  bool wait_for_work();
   void run();
 
   Sink& m_target;
   std::size_t m_capacity;
   std::string m_filling;   ///< the caller's side
   std::string m_draining;  ///< the thread's side while m_busy
+  // A hand-over that had to wake a sleeping thread costs a futex call and, on a
+  // virtual machine, waking an idle vCPU: as much as a buffer's work. Each side
+  // therefore watches the flag for a buffer's time before it sleeps, and a side
+  // wakes the other only when it sleeps (the flags below, set under m_mutex).
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  bool m_busy = false;
-  bool m_stop = false;
+  std::atomic<bool> m_busy{false};  ///< m_draining belongs to the thread
+  std::atomic<bool> m_stop{false};
+  bool m_caller_sleeps = false;
+  bool m_thread_sleeps = false;
   std::exception_ptr m_error;
   std::thread m_thread;
 };
