@@ -33,10 +33,19 @@ endif()
 # 1.7 M instructions of relocation there. Linked statically, only what is used is
 # loaded and nothing is relocated by name. Not with sanitizers, which must see
 # operator new and delete. Use: inkan_lean_executable(target).
+# Likewise every function and object in its own section, so that the linker drops
+# what no executable calls: the CLI's text shrinks from 3.6 to 3.0 MB, and since the kernel
+# maps code in 64 KiB runs around each page touched, its resident share by 0.3 MiB
+# (peak RSS is a target: docs/performance.md).
 option(INKAN_STATIC_LIBSTDCXX "Link libstdc++ and libgcc statically into the executables" ON)
+set(INKAN_LEAN_BUILD OFF)
+if(INKAN_STATIC_LIBSTDCXX AND NOT INKAN_ENABLE_SANITIZERS AND NOT INKAN_BUILD_FUZZERS
+   AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(INKAN_LEAN_BUILD ON)
+  add_compile_options(-ffunction-sections -fdata-sections)
+endif()
 function(inkan_lean_executable target)
-  if(INKAN_STATIC_LIBSTDCXX AND NOT INKAN_ENABLE_SANITIZERS AND NOT INKAN_BUILD_FUZZERS
-     AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--as-needed -Wl,-O1)
+  if(INKAN_LEAN_BUILD)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--as-needed -Wl,-O1 -Wl,--gc-sections)
   endif()
 endfunction()

@@ -39,6 +39,7 @@ bool wants_help(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  inkan::ossl::skip_error_strings();
   std::vector<std::string> args(argv + 1, argv + argc);
   Context ctx;
   ctx.lang = inkan::lang_from_environment();

@@ -6,6 +6,7 @@
 // providers, no spool folder until an op needs them.
 #include "dispatcher.h"
 #include "host_loop.h"
+#include "ossl/library.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -61,6 +62,7 @@ std::string read_all_stdin(std::size_t limit) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  inkan::ossl::skip_error_strings();
   // A crash must not write unlocked keys to disk in a core file; a closed pipe is an
   // error to report, not a signal to die of.
   const rlimit no_core{0, 0};

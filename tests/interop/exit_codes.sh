@@ -118,6 +118,14 @@ expect_exit "expired recipient" 4 RECIPIENT_CERT_UNUSABLE inkan encrypt --to "$P
 expect_exit "sign without --key, no identity in the store" 4 NO_IDENTITY inkan sign msg.eml
 expect_exit "decrypt without --key, no key in the store" 4 NO_IDENTITY inkan decrypt ossl-gcm.eml
 
+# The executables do not load OpenSSL's error strings (ossl::skip_error_strings): an OpenSSL
+# error in a detail is named by its code, and `openssl errstr` must spell that code out.
+printf -- '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' >broken.key
+expect_exit "sign with a damaged PEM key" 4 KEY_LOAD_FAILED inkan sign --key broken.key --cert "$PKI/alice.pem" msg.eml
+code=$(grep -oE 'openssl error [0-9A-F]{8}' "$WORK/.err" | head -n 1 | cut -d' ' -f3)
+check "the damaged key's OpenSSL error is named by a code openssl errstr spells" \
+  bash -c "[ -n '$code' ] && openssl errstr '$code' | grep -q ':[^:]*routines:'"
+
 # ---- 5: cannot decrypt -------------------------------------------------------------------------
 expect_exit "decrypt a signed, unencrypted message" 5 NOT_ENCRYPTED inkan decrypt "${BOB[@]}" ossl-signed.eml
 expect_exit "decrypt with a key it was not encrypted to" 5 NO_MATCHING_RECIPIENT \

@@ -2,6 +2,8 @@
 
 #include <openssl/err.h>
 
+#include <cstdio>
+
 namespace inkan::ossl {
 
 std::string drain_errors() {
@@ -11,9 +13,15 @@ std::string drain_errors() {
     const char* lib = ERR_lib_error_string(err);
     const char* reason = ERR_reason_error_string(err);
     if (!out.empty()) out += ", ";
+    if (reason == nullptr) {  // strings not loaded (ossl::skip_error_strings): the code, as `openssl errstr` reads it
+      char code[40];
+      std::snprintf(code, sizeof code, "openssl error %08lX", err);
+      out += code;
+      continue;
+    }
     out += lib != nullptr ? lib : "openssl";
     out += ':';
-    out += reason != nullptr ? reason : std::to_string(ERR_GET_REASON(err));
+    out += reason;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "ossl/library.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/provider.h>
@@ -63,6 +64,8 @@ Library& library() {
 }  // namespace
 
 void ensure_initialized() { (void)library(); }
+
+void skip_error_strings() { OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr); }
 
 bool ensure_legacy() { return library().legacy(); }
 

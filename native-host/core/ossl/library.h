@@ -11,6 +11,15 @@ namespace inkan::ossl {
 void ensure_initialized();
 
 /**
+ * For executables started per message (inkan, inkan-host), first thing in main():
+ * OpenSSL's error strings are not loaded. Their tables are about 400 KiB of
+ * resident memory and 0.3 ms at every start, needed only to spell an error's
+ * detail; without them drain_errors() names each OpenSSL error by its code,
+ * which `openssl errstr CODE` spells out. The library and its tests keep them.
+ */
+void skip_error_strings();
+
+/**
  * Loads the legacy provider as well, once. Called before work that needs an
  * old algorithm, or to retry work that failed for want of one. Returns whether
  * it was already loaded before this call (so callers retry only once).
