@@ -35,7 +35,7 @@ endif()
 # operator new and delete. Use: inkan_lean_executable(target).
 # Likewise every function and object in its own section, so that the linker drops
 # what no executable calls: the CLI's text shrinks from 3.6 to 3.0 MB, and since the kernel
-# maps code in 64 KiB runs around each page touched, its resident share by 0.3 MiB
+# maps code in 64 KiB runs around each page touched, its resident share falls by 0.3 MiB
 # (peak RSS is a target: docs/performance.md).
 option(INKAN_STATIC_LIBSTDCXX "Link libstdc++ and libgcc statically into the executables" ON)
 set(INKAN_LEAN_BUILD OFF)
