@@ -10,15 +10,15 @@ std::string drain_errors() {
   std::string out;
   unsigned long err = 0;
   while ((err = ERR_get_error()) != 0) {
-    const char* lib = ERR_lib_error_string(err);
-    const char* reason = ERR_reason_error_string(err);
     if (!out.empty()) out += ", ";
+    const char* reason = ERR_reason_error_string(err);
     if (reason == nullptr) {  // strings not loaded (ossl::skip_error_strings): the code, as `openssl errstr` reads it
       char code[40];
       std::snprintf(code, sizeof code, "openssl error %08lX", err);
       out += code;
       continue;
     }
+    const char* lib = ERR_lib_error_string(err);
     out += lib != nullptr ? lib : "openssl";
     out += ':';
     out += reason;
