@@ -1,6 +1,7 @@
 #include "store/sealed_key.h"
 
 #include "error.h"
+#include "keys/pkcs8_key.h"
 #include "ossl/error_queue.h"
 #include "ossl/library.h"
 
@@ -40,7 +41,7 @@ ossl::EvpPkeyPtr open_private_key(std::string_view pem, const StoreKey& store_ke
   ossl::Pkcs8InfoPtr info(
       PKCS8_decrypt_ex(sealed.get(), password.c_str(), static_cast<int>(password.size()), nullptr, nullptr));
   if (!info) throw Error(Errc::store_corrupt, "sealed private key does not open with the store key");
-  ossl::EvpPkeyPtr key(EVP_PKCS82PKEY_ex(info.get(), nullptr, nullptr));
+  ossl::EvpPkeyPtr key = keys::key_from_pkcs8(info.get());
   if (!key) throw Error(Errc::store_corrupt, "sealed private key is not a usable key");
   return key;
 }

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "io/source.h"
+#include "keys/pkcs8_key.h"
 #include "ossl/error_queue.h"
 #include "ossl/library.h"
 #include "x509/cert.h"
@@ -109,11 +110,13 @@ ossl::EvpPkeyPtr load_private_key(std::string_view bytes, const std::optional<st
   if (looks_like_pkcs12(bytes)) {
     // DER: PKCS#12, or else a plain PKCS#8 key.
     if (is_pkcs12_structure(bytes)) return std::move(load_pkcs12(bytes, password).key);
+    if (ossl::EvpPkeyPtr key = read_pkcs8_der(bytes)) return key;
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
     if (EVP_PKEY* k = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(bytes.size()))) return ossl::EvpPkeyPtr(k);
     ERR_clear_error();
     return std::move(load_pkcs12(bytes, password).key);
   }
+  if (ossl::EvpPkeyPtr key = read_pkcs8_pem(bytes)) return key;  // the usual form, read without decoders
   PasswordCallbackData data{&password};
   const auto read_pem = [&] {
     ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
@@ -159,8 +162,11 @@ Credentials load_credentials(const std::string& key_path, const std::string& cer
     // run every key decoder OpenSSL has (a third of a small signature's instructions).
     ossl::EvpPkeyPtr raw;
     if (!is_pkcs12_structure(key_bytes)) {
-      const auto* p = reinterpret_cast<const unsigned char*>(key_bytes.data());
-      raw.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(key_bytes.size())));
+      raw = read_pkcs8_der(key_bytes);
+      if (!raw) {
+        const auto* p = reinterpret_cast<const unsigned char*>(key_bytes.data());
+        raw.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(key_bytes.size())));
+      }
       ERR_clear_error();
     }
     if (!raw) {
