@@ -6,6 +6,9 @@
 #   upload-spool  upload frames in, the result in a spool file: the add-on's fallback
 #                 when it cannot write a temporary file (no Experiment)
 #   path          {"path"} in and out: no base64 at all, the least the protocol can cost
+#   warm          path, the host already running (the add-on keeps its port open between
+#                 messages, extension/modules/host.mjs): one host, RUNS requests in a row,
+#                 the median from request to reply; the cold rows above pay the host's start
 #   addon         the add-on's path for messages above 256 KiB (extension/modules/host.mjs
 #                 withInput; send.mjs, verdicts.mjs): the message copied to a 0600 temporary
 #                 file (the Experiment's writeTempFile), {"path"} in, the result in a spool
@@ -14,7 +17,7 @@
 # host's own time split into engine time and the rest (from its log). Asserts the
 # host's peak RSS at every size against RSS_BOUND_MIB.
 # usage: bench/host_bench.sh [BUILD_DIR]   SIZES="25m 100m" OPS="sign verify encrypt decrypt"
-#        MODES="stream upload-spool path addon" RUNS=… RSS_BOUND_MIB=16
+#        MODES="stream upload-spool path warm addon" RUNS=… RSS_BOUND_MIB=16
 # Needs: hyperfine, GNU time, openssl, python3; a release build with INKAN_BUILD_BENCH=ON:
 #   cmake --preset release && cmake --build --preset release --target inkan inkan-host host_client
 set -euo pipefail
@@ -25,7 +28,7 @@ client=$build/bench/host_client
 inkan=$build/native-host/inkan
 sizes=${SIZES:-"25m 100m"}
 ops=${OPS:-"sign verify encrypt decrypt"}
-modes=${MODES:-"stream upload-spool path addon"}
+modes=${MODES:-"stream upload-spool path warm addon"}
 bound=${RSS_BOUND_MIB:-16}
 for tool in hyperfine openssl python3; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }; done
 [ -x /usr/bin/time ] || { echo "missing GNU time (apt-get install time)"; exit 2; }
@@ -75,6 +78,7 @@ for size in $sizes; do
     case $op in verify) in=$work/signed-$size.eml ;; decrypt) in=$work/enc-$size.eml ;; esac
     names=() cmds=()
     for mode in $modes; do
+      [ "$mode" = warm ] && continue  # timed by the client itself, below
       names+=("host:$mode")
       cmds+=("$client --host $host --op $op --in $in --out $work/o-host --pki $pki --mode $mode")
     done
@@ -120,10 +124,26 @@ for res, extra in zip(r, sys.argv[5:]):
     print(f"{size:<5} {op:<8} {name:<18} {wall:9.1f} {cpu:9.1f} {n / 1e6 / (wall / 1000):7.0f} "
           f"{int(rss) / 1024:8.1f} {hcpu:>9} {hms:>8} {ems:>8}")
 PY
+    if [[ " $modes " == *" warm "* ]]; then
+      report=$(INKAN_HOST_LOG=/dev/null "$client" --host "$host" --op "$op" --in "$in" --out "$work/o-host" --pki "$pki" \
+               --mode warm --repeat "$runs" --report) || { echo "$size $op host:warm: failed"; status=1; continue; }
+      rss=$(echo "$report" | sed 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/')
+      mib=$(( (rss + 1023) / 1024 ))
+      [ "$mib" -le "$bound" ] || { echo "$size $op host:warm: host peak RSS $mib MiB OVER THE BOUND ($bound MiB)"; status=1; }
+      python3 - "$report" "$size" "$op" "$actual" <<'PY'
+import json, statistics, sys
+r = json.loads(sys.argv[1])
+size, op, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+wall = statistics.median(r["warm_ms"])
+print(f"{size:<5} {op:<8} {'host:warm':<18} {wall:9.1f} {'-':>9} {n / 1e6 / (wall / 1000):7.0f} "
+      f"{r['host_peak_rss_kib'] / 1024:8.1f} {'-':>9} {'-':>8} {'-':>8}")
+PY
+    fi
   done
   rm -f "$msg" "$work"/o-* "$work/signed-$size.eml" "$work/enc-$size.eml"
 done
 echo "host:MODE rows: wall_ms (median) includes starting the host and the client's base64 and reassembly;"
+echo "host:warm: the median time from request to reply with the host already running (no start-up);"
 echo "cpu_ms: user+system of the whole command (client and host for host rows); host_cpu: the host alone;"
 echo "peak_MiB: the host's for host rows; host_ms: the host's own wall time for its requests (its log);"
 echo "engine: the part of it spent in the engine. Load average now: $(cut -d' ' -f1-3 /proc/loadavg)."

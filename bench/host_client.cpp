@@ -8,6 +8,10 @@
 //                 deleteAfter does)
 //   path          {"path"} → {"path": --out} (no base64 either way)
 //   path-spool    {"path"} → "spool"
+//   warm          path, with the host already running: the add-on keeps its port (and so
+//                 the host) open between messages. The host is started once and given
+//                 --repeat requests one after the other; --report lists each one's time
+//                 from request to reply (the figures then exclude the host's start-up).
 //   addon         the add-on's path for large messages (extension/modules/host.mjs withInput,
 //                 send.mjs): the message copied to a private temporary file inkan-*.eml (the
 //                 Experiment's writeTempFile), {"path"} → "spool", then both files deleted
@@ -16,13 +20,15 @@
 // verify has no output; its input follows the mode's input side.
 //
 // usage: host_client --host BIN --op sign|encrypt|verify|decrypt --in FILE --out FILE --pki DIR
-//                    [--mode stream|upload-spool|path|path-spool|addon] [--piece BYTES] [--report]
+//                    [--mode stream|upload-spool|path|path-spool|addon|warm] [--piece BYTES]
+//                    [--repeat N] [--report]
 // --report prints one JSON line: wall time, the host's peak RSS (wait4), bytes.
 #include "base64.h"
 #include "framing.h"
 #include "payload.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -113,17 +119,21 @@ int main(int argc, char** argv) {
   }
   const std::string host = o.get("host"), op = o.get("op"), in = o.get("in"), out = o.get("out"), pki = o.get("pki");
   const std::string mode = o.get("mode", "stream");
-  if (mode != "stream" && mode != "upload-spool" && mode != "path" && mode != "path-spool" && mode != "addon") {
+  if (mode != "stream" && mode != "upload-spool" && mode != "path" && mode != "path-spool" && mode != "addon" &&
+      mode != "warm") {
     die("bad --mode " + mode);
   }
   if (op != "sign" && op != "encrypt" && op != "verify" && op != "decrypt") die("bad --op " + op);
-  const bool path_in = mode == "path" || mode == "path-spool" || mode == "addon";
+  const bool warm = mode == "warm";
+  const bool path_in = mode == "path" || mode == "path-spool" || mode == "addon" || warm;
+  const int repeat = warm ? std::stoi(o.get("repeat", "9")) : 1;
+  if (repeat < 1) die("bad --repeat");
   const bool spool_out = mode == "upload-spool" || mode == "path-spool" || mode == "addon";
   const bool chunks_out = mode == "stream" && op != "verify";
   std::string output;  // the request's output member, with its leading comma
   if (op != "verify") {
-    output = mode == "stream"  ? R"(,"output":"stream")"
-             : mode == "path"  ? R"(,"output":{"path":)" + json_string(out) + "}"
+    output = mode == "stream"                ? R"(,"output":"stream")"
+             : mode == "path" || mode == "warm" ? R"(,"output":{"path":)" + json_string(out) + "}"
                                : std::string(R"(,"output":"spool")");  // upload-spool, path-spool, addon
   }
   const std::size_t piece = std::stoul(o.get("piece", "1048576"));
@@ -132,16 +142,18 @@ int main(int argc, char** argv) {
   // addon: what writeTempFile does before the request (a new 0600 file in the temporary folder).
   const std::string input_path = mode == "addon" ? copy_to_temp_file(in) : in;
   int to_host[2], from_host[2];
-  if (::pipe(to_host) != 0 || ::pipe(from_host) != 0) die("pipe");
-  const pid_t pid = ::fork();
-  if (pid < 0) die("fork");
-  if (pid == 0) {
-    ::dup2(to_host[0], 0);
-    ::dup2(from_host[1], 1);
-    for (int fd : {to_host[0], to_host[1], from_host[0], from_host[1]}) ::close(fd);
-    ::execl(host.c_str(), host.c_str(), "/manifest.json", "inkan@inkan.org", static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  if (::pipe2(to_host, O_CLOEXEC) != 0 || ::pipe2(from_host, O_CLOEXEC) != 0) die("pipe");
+  // posix_spawn, as Firefox's process launcher does: no copy of this process's page tables.
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, to_host[0], 0);
+  ::posix_spawn_file_actions_adddup2(&actions, from_host[1], 1);
+  char* const host_argv[] = {const_cast<char*>(host.c_str()), const_cast<char*>("/manifest.json"),
+                             const_cast<char*>("inkan@inkan.org"), nullptr};
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, host.c_str(), &actions, nullptr, host_argv, environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) die("cannot start " + host + ": " + std::strerror(spawned));
   ::close(to_host[0]);
   ::close(from_host[1]);
 
@@ -165,19 +177,22 @@ int main(int argc, char** argv) {
   }
   params += output;
   std::uint64_t uploads = 0;
-  // The writer runs beside the reader, as a port's postMessage does: uploads are not
-  // held back waiting for their replies.
-  std::thread writer([&] {
-    Frames frames(to_host[1]);
-    if (path_in) {
-      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" +
-                  json_string(input_path) + "}}");
-    } else {
+  // A path request is one small frame, sent before the reply is read. Uploads come from
+  // a writer beside the reader, as a port's postMessage sends them: not held back
+  // waiting for their replies.
+  const std::string path_request =
+      R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" + json_string(input_path) + "}}";
+  std::thread writer;
+  if (path_in) {
+    Frames(to_host[1]).send(path_request);
+    if (!warm) ::close(to_host[1]);
+  } else {
+    writer = std::thread([&] {
+      Frames frames(to_host[1]);
       const int fd = ::open(in.c_str(), O_RDONLY);
       if (fd < 0) die("cannot open " + in);
       std::vector<char> buf(piece);
       std::string body;
-      std::vector<std::string> pieces;
       for (std::uint64_t seq = 0;; ++seq) {
         std::size_t got = 0;
         while (got < piece) {
@@ -205,16 +220,18 @@ int main(int argc, char** argv) {
       }
       ::close(fd);
       frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"upload":"b"}})");
-    }
-    ::close(to_host[1]);
-  });
+      ::close(to_host[1]);
+    });
+  }
 
   FdReader reader_fd(from_host[0]);
   FrameReader reader(reader_fd, 2 * kMaxReplyFrame);
   const int out_fd = chunks_out ? ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
-  std::vector<char> decoded(kMaxReplyFrame + 64);
+  std::vector<char> decoded(chunks_out ? kMaxReplyFrame + 64 : 0);
   std::string frame;
   std::uint64_t out_bytes = 0;
+  std::vector<double> warm_ms;
+  auto sent = std::chrono::steady_clock::now();
   for (;;) {
     const FrameResult r = reader.next(frame);
     if (r.status != FrameStatus::frame) die("the host ended early");
@@ -227,22 +244,28 @@ int main(int argc, char** argv) {
       continue;
     }
     if (!p.json.value("ok", false)) die("error reply: " + p.json.dump());
-    if (p.json["id"] == "op") {
-      const auto& result = p.json["result"];
-      if (op == "verify") {
-        // A benchmark of a failing verification would measure the wrong work.
-        if (result.value("status", "") != "good") die("verdict " + result.dump());
-        break;
-      }
+    if (p.json["id"] != "op") continue;
+    const auto& result = p.json["result"];
+    if (op == "verify") {
+      // A benchmark of a failing verification would measure the wrong work.
+      if (result.value("status", "") != "good") die("verdict " + result.dump());
+    } else {
       const auto& o2 = result["output"];
       if (chunks_out && o2["bytes"].get<std::uint64_t>() != out_bytes) die("reassembly size mismatch");
       if (!chunks_out) out_bytes = o2["bytes"].get<std::uint64_t>();
       // The add-on hands the spool file to Thunderbird, which deletes it once sent.
       if (spool_out) ::unlink(o2["path"].get<std::string>().c_str());
+    }
+    if (!warm) break;
+    warm_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
+    if (static_cast<int>(warm_ms.size()) == repeat) {
+      ::close(to_host[1]);
       break;
     }
+    sent = std::chrono::steady_clock::now();
+    Frames(to_host[1]).send(path_request);
   }
-  writer.join();
+  if (writer.joinable()) writer.join();
   // addon: removeFile, once the host has answered.
   if (input_path != in) ::unlink(input_path.c_str());
   if (out_fd >= 0) ::close(out_fd);
@@ -260,10 +283,12 @@ int main(int argc, char** argv) {
     };
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);
+    std::string warm_list;
+    for (const double t : warm_ms) warm_list += (warm_list.empty() ? "" : ",") + std::to_string(t);
     std::printf("{\"wall_ms\":%.2f,\"host_cpu_ms\":%.2f,\"client_cpu_ms\":%.2f,\"host_peak_rss_kib\":%ld,"
-                "\"out_bytes\":%llu,\"upload_frames\":%llu,\"base64\":\"%s\"}\n",
+                "\"out_bytes\":%llu,\"upload_frames\":%llu,\"base64\":\"%s\",\"warm_ms\":[%s]}\n",
                 ms, cpu_ms(ru), cpu_ms(self), ru.ru_maxrss, static_cast<unsigned long long>(out_bytes),
-                static_cast<unsigned long long>(uploads), base64_implementation());
+                static_cast<unsigned long long>(uploads), base64_implementation(), warm_list.c_str());
   }
   return 0;
 }
