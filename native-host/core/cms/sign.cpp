@@ -68,6 +68,20 @@ ossl::CmsPtr prepare(const keys::Credentials& creds, const SignOptions& options,
 
 }  // namespace
 
+void prepare_signing_key(EVP_PKEY* key) {
+  if (EVP_PKEY_is_a(key, "RSA") != 1) return;
+  ossl::ClearErrorsOnExit clear;  // a failure here only means the set-up happens later
+  ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), ossl::sha256()) != 1) {
+    return;
+  }
+  const unsigned char digest[32] = {};
+  std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(key)), '\0');
+  std::size_t size = signature.size();
+  (void)EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size, digest, sizeof digest);
+}
+
 void check_signing_credentials(const keys::Credentials& creds, std::int64_t now) {
   X509* cert = creds.cert.get();
   const auto not_before = x509::to_epoch(X509_get0_notBefore(cert));

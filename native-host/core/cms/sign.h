@@ -48,6 +48,14 @@ private:
   CmsStream m_stream;
 };
 
+/**
+ * Makes a throwaway RSA signature now, so that the key's first-use set-up
+ * (blinding and Montgomery constants: about 5 M instructions, a millisecond) is
+ * done before the real signature is due. OpenSSL keeps that state per key and
+ * thread: call it on the thread that will sign. Other key types: nothing to do.
+ */
+void prepare_signing_key(EVP_PKEY* key);
+
 /** "sha256", "SHA-384", "sha512" -> digest; throws WEAK_ALGORITHM for SHA-1/MD5 and USAGE for others. */
 const EVP_MD* digest_by_name(std::string_view name);
 

@@ -86,7 +86,7 @@ std::unique_ptr<HashAhead> HashAhead::start(const io::Source& src, const keys::C
 
 HashAhead::HashAhead(const io::Source& src, const keys::Credentials& creds, const cms::SignOptions& options,
                      std::string headers, std::uint64_t body_begin)
-    : m_src(src), m_headers(std::move(headers)), m_body_begin(body_begin), m_signer(creds, options),
+    : m_src(src), m_key(creds.key.get()), m_headers(std::move(headers)), m_body_begin(body_begin), m_signer(creds, options),
       m_thread([this] { run(); }) {}
 
 HashAhead::~HashAhead() {
@@ -108,6 +108,7 @@ void HashAhead::run() {
   } catch (...) {
     m_error = std::current_exception();
   }
+  m_hashed = true;
 }
 
 bool HashAhead::holds(const mime::Entity& root) const {
@@ -124,6 +125,9 @@ bool HashAhead::holds(const mime::Entity& root) const {
 }
 
 std::string HashAhead::finish() {
+  // Usually the hash of a large message is still running after the split and the
+  // copy that this thread has just done: the key's set-up then fits in the wait.
+  if (!m_hashed) cms::prepare_signing_key(m_key);
   m_thread.join();
   if (m_error) std::rethrow_exception(m_error);
   return m_signer.finish();

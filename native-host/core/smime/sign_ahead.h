@@ -62,10 +62,12 @@ private:
   void run();
 
   const io::Source& m_src;
+  EVP_PKEY* m_key;
   std::string m_headers;
   std::uint64_t m_body_begin;
   cms::DetachedSigner m_signer;
   std::atomic<bool> m_cancel{false};
+  std::atomic<bool> m_hashed{false};  ///< the thread is done (read before joining it)
   std::exception_ptr m_error;
   std::thread m_thread;  ///< last: it starts once everything above is in place
 };
