@@ -3,6 +3,7 @@
 #include "cms/envelope.h"
 #include "cms/envelope_stream.h"
 #include "error.h"
+#include "io/async_sink.h"
 #include "mime/address.h"
 #include "mime/codec.h"
 #include "mime/date.h"
@@ -104,10 +105,13 @@ void warn_display_names(Verdict& verdict, const mime::Headers& headers) {
 // form (CRLF), with SHA-256 and the digest the micalg parameter names. When anything
 // is out of the ordinary (a bare LF, which also needs the digest of the raw bytes;
 // bytes the parser skipped; a digest the signature uses but micalg did not name),
-// the verifier hashes the part as before.
+// the verifier hashes the part as before. The hash runs on a second thread
+// (io::AsyncSink, started only once a buffer is full) while the parser goes on
+// splitting: reading and searching the bytes costs about half of what SHA-256 does.
 class SignedPartHasher final : public mime::SplitObserver {
 public:
-  SignedPartHasher(const io::Source& src, std::vector<int> nids) : m_src(src), m_nids(std::move(nids)), m_hasher(m_nids) {}
+  SignedPartHasher(const io::Source& src, std::vector<int> nids)
+      : m_src(src), m_nids(std::move(nids)), m_hasher(m_nids), m_forward(m_hasher), m_hashing(m_forward) {}
 
   void bytes(std::uint64_t offset, std::string_view data) override {
     if (m_state == State::broken || m_state == State::done) return;
@@ -165,12 +169,13 @@ private:
     const std::uint64_t limit = m_end_known ? std::min(m_end, m_seen) : std::min(m_settled, m_seen);
     if (limit > m_hashed) {
       const std::string_view piece(m_pending.data() + (m_hashed - m_pending_off), static_cast<std::size_t>(limit - m_hashed));
-      m_hasher.update(m_lines.view(piece, m_scratch));
+      m_hashing.write(m_lines.view(piece, m_scratch));
       m_hashed = limit;
       drop_before(m_hashed);
     }
     if (m_end_known && m_hashed == m_end) {
       if (m_lines.changed()) return broken();  // the raw bytes' digest is wanted too: hash as before
+      m_hashing.flush();
       m_digests = m_hasher.finish();
       m_state = State::done;
       m_pending = std::string();
@@ -188,6 +193,8 @@ private:
   const io::Source& m_src;
   std::vector<int> m_nids;
   cms::ContentHasher m_hasher;
+  ForwardSink<cms::ContentHasher> m_forward;
+  io::AsyncSink m_hashing;  ///< last of the three: destroyed (its thread stopped) first
   mime::CrlfCanonicalizer m_lines;
   std::string m_scratch;
   std::string m_pending;  ///< bytes seen, not yet hashed or dropped, from m_pending_off

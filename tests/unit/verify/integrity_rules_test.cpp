@@ -158,6 +158,27 @@ TEST_F(VerifyTest, StoredCopyWithBareLfStillVerifies) {
   EXPECT_EQ(r.verdict().status, Status::good) << dump(r.verdict());
 }
 
+TEST_F(VerifyTest, LargeStoredCopyWithBareLfIsJudgedByEveryByte) {
+  // The hash made while splitting (on its own thread once buffers fill) is given up at
+  // the first bare LF; the part is then hashed again, canonical and as stored.
+  std::string body;
+  while (body.size() < 400000) body += "A line of a large signed body that a mail store rewrote to LF.\r\n";
+  const std::string entity = inkan::test::text_entity(body);
+  const std::string der = inkan::test::openssl_sign(m_dir, inkan::test::pki_signer("alice"), entity);
+  const std::string message = inkan::test::multipart_signed(outer("alice@example.org", m_now), entity, der);
+  std::string lf;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i] == '\r' && i + 1 < message.size() && message[i + 1] == '\n') continue;
+    lf.push_back(message[i]);
+  }
+  EXPECT_EQ(analyse(lf).verdict().status, Status::good);
+  const std::size_t at = lf.find("A line of a large") + 300001;
+  lf[at] = lf[at] == 'x' ? 'y' : 'x';
+  const auto r = analyse(lf);
+  EXPECT_EQ(r.verdict().status, Status::bad);
+  EXPECT_TRUE(has(r.verdict().reasons, "digest-mismatch")) << dump(r.verdict());
+}
+
 TEST_F(VerifyTest, TwoSignersOneCorruptedIsNeverGood) {
   const std::string entity = inkan::test::text_entity("Two signers.\r\n");
   const std::string der = inkan::test::openssl_sign_many(
