@@ -7,7 +7,8 @@ only after most of the plaintext was written, ciphertext cut short, a
 plaintext the analysis refuses after it was decrypted whole, a message that
 is not encrypted) leaves nothing behind: no output file, no temporary file
 beside it, in the spool folder or in TMPDIR, and no descriptor of a deleted
-file still open in the host.
+file still open in the host. A host killed (SIGKILL) while it writes the
+plaintext into a {"path"} output leaves nothing there either.
 
 usage: decrypt_outputs.py HOST_BINARY      (INKAN_TEST_PKI must be set)
 """
@@ -18,6 +19,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostclient  # noqa: E402
@@ -89,6 +91,36 @@ def deleted_fds(pid):
         if target.endswith(" (deleted)"):
             out.append(target)
     return out
+
+
+def killed_midway(binary, env, tmp, outdir):
+    """A host killed (SIGKILL) while the plaintext goes into a {"path"} output leaves no
+    file at all: the output has no name until it is complete."""
+    inner = openssl(["cms", "-sign", "-signer", pki("alice.pem"), "-inkey", pki("alice.key"), "-md", "sha256",
+                     "-crlfeol"], messages.entity(messages.with_attachment(40 * 1000 * 1000))).stdout
+    big = os.path.join(tmp, "big.eml")
+    with open(big, "wb") as f:
+        f.write(smime_of(encrypt_der(inner)))
+    host = hostclient.Host(binary, env=env)
+    target = os.path.join(outdir, "killed.eml")
+    host.send({"id": 1, "op": "decrypt", "key": BOB, "input": {"path": big}, "output": {"path": target}})
+    caught = False
+    deadline = time.monotonic() + 60
+    while not caught and time.monotonic() < deadline and host.proc.poll() is None:
+        for fd in os.listdir(f"/proc/{host.proc.pid}/fd"):
+            try:
+                points_into_outdir = os.readlink(f"/proc/{host.proc.pid}/fd/{fd}").startswith(outdir + "/")
+                written = os.stat(f"/proc/{host.proc.pid}/fd/{fd}").st_size
+            except OSError:
+                continue
+            if points_into_outdir and written > 0:  # plaintext is being written
+                host.proc.kill()
+                caught = True
+                break
+    host.proc.wait()
+    check(caught, "the host was killed while it wrote the output (else the message is too small to catch it)")
+    left = listing(outdir)
+    check(left == [], "a host killed midway leaves nothing in the output's folder" + (f": {left}" if left else ""))
 
 
 def main():
@@ -177,6 +209,7 @@ def main():
 
         code, rest = host.finish()
         check(code == 0 and not rest, "the host ends cleanly")
+        killed_midway(binary, env, tmp, outdir)
     if failures:
         raise SystemExit(f"{len(failures)} failed")
 

@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -151,17 +152,50 @@ std::unique_ptr<Source> SpoolSink::to_source() {
   return source_over(m_file.fd());
 }
 
+namespace {
+
+// A new file beside `path` with a unique name (PATH.tmp-XXXXXX); returns its descriptor.
+int make_named_temp(const std::string& path, std::string& temp_path) {
+  std::string pattern = path + ".tmp-XXXXXX";
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd >= 0) temp_path = name.data();
+  return fd;
+}
+
+// A file without a name in the folder of `path` (O_TMPFILE), or -1 where the file
+// system or the kernel has none. Until it is linked at commit, a crash of the process
+// (a signal, the OOM killer, a power cut) leaves nothing behind: no half message, no
+// partial plaintext under a temporary name. Naming it later goes through
+// /proc/self/fd, so it is used only where that resolves.
+int make_unnamed_temp(const std::string& path, unsigned mode) {
+#ifdef O_TMPFILE
+  const int fd = ::open(parent_dir(path).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) return -1;
+  struct stat st {};
+  if (::stat(("/proc/self/fd/" + std::to_string(fd)).c_str(), &st) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+#else
+  (void)path;
+  (void)mode;
+  return -1;
+#endif
+}
+
+}  // namespace
+
 Output::Output(const std::string& path, unsigned mode, Durability durability) : m_path(path), m_durability(durability) {
   if (path.empty() || path == "-") {
     m_sink = std::make_unique<SpoolSink>();
     return;
   }
-  std::string pattern = path + ".tmp-XXXXXX";
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  m_fd = ::mkostemp(name.data(), O_CLOEXEC);
+  m_fd = make_unnamed_temp(path, mode);
+  if (m_fd < 0) m_fd = make_named_temp(path, m_temp_path);
   if (m_fd < 0) throw Error(Errc::io_write, path + ": " + std::strerror(errno));
-  m_temp_path = name.data();
   ::fchmod(m_fd, static_cast<mode_t>(mode));
   m_sink = std::make_unique<TempPathSink>(m_fd);
 }
@@ -171,8 +205,29 @@ Output::~Output() {
   m_sink.reset();
   if (m_fd >= 0) {
     ::close(m_fd);
-    ::unlink(m_temp_path.c_str());
+    if (!m_temp_path.empty()) ::unlink(m_temp_path.c_str());
   }
+}
+
+void Output::give_name() {
+  // linkat cannot replace a file: the complete file is linked under a free temporary
+  // name, then renamed over the target. Only a complete file ever has a name.
+  const std::string self = "/proc/self/fd/" + std::to_string(m_fd);
+  static constexpr char kLetters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    unsigned char random[6];
+    if (::getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random)) {
+      throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
+    }
+    std::string name = m_path + ".tmp-";
+    for (const unsigned char r : random) name += kLetters[r % (sizeof kLetters - 1)];
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      m_temp_path = std::move(name);
+      return;
+    }
+    if (errno != EEXIST) throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
+  }
+  throw Error(Errc::io_write, m_path + ": no free temporary name");
 }
 
 void Output::commit() {
@@ -186,6 +241,7 @@ void Output::commit() {
   }
   const bool synced = m_durability == Durability::synced;
   if (synced && ::fsync(m_fd) != 0) throw Error(Errc::io_write, m_path + ": " + std::strerror(errno));
+  if (m_temp_path.empty()) give_name();
   m_sink.reset();
   ::close(m_fd);
   m_fd = -1;

@@ -89,8 +89,10 @@ enum class Durability {
 };
 
 /**
- * The output of one command: a file (written as PATH.tmp-XXXX, fsynced when
- * synced, and renamed by commit()) or standard output (spooled, copied by
+ * The output of one command: a file (written without a name in the target's
+ * folder, O_TMPFILE, so that even a killed process leaves nothing; where the file
+ * system has no unnamed files, as PATH.tmp-XXXX; fsynced when synced, and put in
+ * place by commit() with a rename) or standard output (spooled, copied by
  * commit()). Destroyed without commit(), it leaves no trace.
  */
 class Output {
@@ -106,8 +108,10 @@ public:
   void commit();
 
 private:
+  void give_name();
+
   std::string m_path;
-  std::string m_temp_path;
+  std::string m_temp_path;  ///< empty while the file has no name
   int m_fd = -1;
   std::unique_ptr<ReadableSink> m_sink;
   Durability m_durability;

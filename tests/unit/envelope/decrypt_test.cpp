@@ -342,10 +342,9 @@ TEST_F(DecryptIntoOutput, TheOutputHoldsThePlaintextAndTheVerdictIsTheSame) {
     ASSERT_NE(into.decrypted.source, nullptr);
     const auto& [begin, end] = into.decrypted.range;
     EXPECT_EQ(inkan::io::read_range(*into.decrypted.source, begin, end, 64 << 20), m_inner);
-    // Nothing under the output's name before commit: only its temporary file.
-    const auto names = m_out_dir.entries();
-    ASSERT_EQ(names.size(), 1u);
-    EXPECT_EQ(names[0].rfind("out.eml.tmp-", 0), 0u) << names[0];
+    // Nothing under the output's name before commit (a file without a name where the
+    // file system has them, else a temporary name: tests/unit/io/output_test.cpp).
+    for (const auto& name : m_out_dir.entries()) EXPECT_EQ(name.rfind("out.eml.tmp-", 0), 0u) << name;
     out.commit();
   }
   EXPECT_EQ(m_out_dir.entries(), std::vector<std::string>{"out.eml"});
