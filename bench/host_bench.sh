@@ -110,7 +110,7 @@ for size in $sizes; do
           report=$(INKAN_HOST_LOG=/dev/null ${cmds[$i]} --report)
           spawn+=("$(echo "$report" | sed 's/.*"wall_ms":\([0-9.]*\).*/\1/')")
         done
-        spawn_ms=$(printf '%s\n' "${spawn[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+        spawn_ms=$(IFS=,; echo "${spawn[*]}")
         rss=$(echo "$report" | sed 's/.*"host_peak_rss_kib":\([0-9]*\).*/\1/')
         hcpu=$(echo "$report" | sed 's/.*"host_cpu_ms":\([0-9.]*\).*/\1/')
         rm -f "$work/log"
@@ -124,13 +124,13 @@ for size in $sizes; do
       extra+=("$name|$rss|$hcpu|$hms|$ems|$spawn_ms")
     done
     python3 - "$work/h.json" "$size" "$op" "$actual" "${extra[@]}" <<'PY'
-import json, sys
+import json, statistics, sys
 r = json.load(open(sys.argv[1]))["results"]
 size, op, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
 for res, extra in zip(r, sys.argv[5:]):
     name, rss, hcpu, hms, ems, spawn = extra.split("|")
     cmd = res["median"] * 1000
-    wall = cmd if spawn == "-" else float(spawn)
+    wall = cmd if spawn == "-" else statistics.median(float(t) for t in spawn.split(","))
     cpu = (res["user"] + res["system"]) * 1000
     print(f"{size:<5} {op:<8} {name:<18} {wall:9.1f} {cpu:9.1f} {n / 1e6 / (wall / 1000):7.0f} "
           f"{int(rss) / 1024:8.1f} {hcpu:>9} {hms:>8} {ems:>8} {cmd:8.1f}")

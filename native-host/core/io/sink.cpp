@@ -154,6 +154,9 @@ std::unique_ptr<Source> SpoolSink::to_source() {
 
 namespace {
 
+// The name under which the kernel shows an open descriptor (and links it).
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
 // A new file beside `path` with a unique name (PATH.tmp-XXXXXX); returns its descriptor.
 int make_named_temp(const std::string& path, std::string& temp_path) {
   std::string pattern = path + ".tmp-XXXXXX";
@@ -174,7 +177,7 @@ int make_unnamed_temp(const std::string& path, unsigned mode) {
   const int fd = ::open(parent_dir(path).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return -1;
   struct stat st {};
-  if (::stat(("/proc/self/fd/" + std::to_string(fd)).c_str(), &st) != 0) {
+  if (::stat(fd_path(fd).c_str(), &st) != 0) {
     ::close(fd);
     return -1;
   }
@@ -212,7 +215,7 @@ Output::~Output() {
 void Output::give_name() {
   // linkat cannot replace a file: the complete file is linked under a free temporary
   // name, then renamed over the target. Only a complete file ever has a name.
-  const std::string self = "/proc/self/fd/" + std::to_string(m_fd);
+  const std::string self = fd_path(m_fd);
   static constexpr char kLetters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   for (int attempt = 0; attempt < 100; ++attempt) {
     unsigned char random[6];
