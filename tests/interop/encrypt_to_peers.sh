@@ -131,6 +131,54 @@ if encrypt multi --to "$PKI/bob.pem" --to "$PKI/carol.pem" --to "$PKI/frank.pem"
   same_bytes "multi: carol reads what bob reads" multi.bob multi.carol
 fi
 
+# ---- a large multipart message: encrypted while it is split ---------------------------------
+# From 256 KiB on, a multipart message is encrypted on the bet that it is canonical already
+# (root Content-* fields, then its body as it stands); a message that is not (LF line ends)
+# is encrypted again after the split. Either way each peer must read the canonical form,
+# through a file output (-o) and through standard output.
+big_message() {  # OUT EOL
+  perl -e 'my $e = $ARGV[1]; srand(8551); open my $f, ">:raw", $ARGV[0] or die;
+    print $f join($e, "From: alice\@example.org", "To: bob\@example.net", "Subject: big", "MIME-Version: 1.0",
+      "Content-Type: multipart/mixed; boundary=\"b1\"", "", "--b1", "Content-Type: text/plain; charset=UTF-8",
+      "Content-Transfer-Encoding: 7bit", "", "Attached.", "--b1", "Content-Type: application/octet-stream",
+      "Content-Transfer-Encoding: base64", "", "");
+    my @c = ("A".."Z", "a".."z", 0..9, "+", "/");
+    for (1 .. 14000) { print $f join("", map { $c[int rand 64] } 1 .. 76), $e }
+    print $f "--b1--", $e' "$1" "$2"
+}
+# after_headers IN OUT: the bytes after the first blank line (CRLF or LF).
+after_headers() {
+  perl -e 'local $/; open my $f, "<:raw", $ARGV[0] or die "$ARGV[0]: $!\n"; my $d = <$f>;
+    $d =~ s/\A.*?\r?\n\r?\n//s; binmode STDOUT; print $d' "$1" >"$2"
+}
+big_message big-crlf.eml $'\r\n'
+big_message big-lf.eml $'\n'
+after_headers big-crlf.eml big.body
+for variant in crlf lf; do
+  for how in file stdout; do
+    label="big-$variant-$how"
+    if [ "$how" = file ]; then
+      inkan encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$label.eml" "big-$variant.eml" 2>"$label.err" || true
+    else
+      inkan encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" "big-$variant.eml" >"$label.eml" 2>"$label.err" || true
+    fi
+    if ! grep -q '^Content-Type: application/pkcs7-mime' "$label.eml" 2>/dev/null; then
+      fail "$label: inkan encrypt"
+      show_log "$label.err"
+      continue
+    fi
+    check "$label: the outer headers are written once" test "$(grep -c '^Subject: big' "$label.eml")" -eq 1
+    mime body "$label.eml" "$label.p7m"
+    check "$label: openssl decrypts" openssl cms -decrypt -binary -in "$label.eml" -recip "$PKI/bob.pem" -inkey "$PKI/bob.key" -out "$label.ossl"
+    check "$label: cmsutil decrypts" cmsutil -D -d "sql:$WORK/nss-keys" -i "$label.p7m" -o "$label.nss"
+    check "$label: gpgsm decrypts" gpgsm_decrypt "$WORK/gnupg-keys" "$label.p7m" "$label.gpgsm"
+    same_bytes "$label: cmsutil plaintext = openssl plaintext" "$label.ossl" "$label.nss"
+    same_bytes "$label: gpgsm plaintext = openssl plaintext" "$label.ossl" "$label.gpgsm"
+    after_headers "$label.ossl" "$label.body"
+    same_bytes "$label: the decrypted body is the canonical (CRLF) body" big.body "$label.body"
+  done
+done
+
 # ---- tampered ciphertext: nothing may come out --------------------------------------------
 # CBC has no integrity, so a random flip may decrypt to garbage "successfully"; that is
 # why Thunderbird signs inside. Flipping bit 0x80 of the penultimate block's last byte

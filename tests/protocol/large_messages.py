@@ -5,7 +5,8 @@ streamed back in chunk frames (each within Thunderbird's 1 MiB limit),
 reassembled, checked against the reply's size and sha256, and judged by
 openssl cms (-verify; -decrypt then -verify); the encrypted message is then
 decrypted by the host into a {"path"} output, which must hold openssl
-cms -decrypt's bytes exactly. Peak memory is reported here
+cms -decrypt's bytes exactly. The message is also encrypted alone, as it
+stands and with a bare LF at its end (the one-read bet won and lost). Peak memory is reported here
 and bounded in bench/host_bench.sh (not asserted in a test).
 
 usage: large_messages.py HOST_BINARY      (INKAN_TEST_PKI must be set; SIZES_MB="25 100")
@@ -128,6 +129,38 @@ def one_size(binary, mb, tmp):
         raise SystemExit(f"the inner signature: {reply['result']['verdict']}")
     os.unlink(host_dec)
     os.unlink(enc)
+
+    # Encrypted without signing, a large message is encrypted while it is split, on the bet
+    # that it is canonical as it stands; with a bare LF in its epilogue it is not, the bet is
+    # lost only at the end, and the output (a file, then the chunk stream) must be emptied and
+    # written again: one envelope of the canonical form, its size as the reply says.
+    lf = os.path.join(tmp, f"m{mb}.lf")
+    with open(msg, "rb") as a, open(lf, "wb") as b:
+        b.write(a.read() + b"epilogue\n")
+    for label, source, form in (("as it stands", msg, "path"), ("with a bare LF at its end", lf, "stream")):
+        n += 1
+        request = {"id": n, "op": "encrypt", "recipient_certs": [{"path": pki("bob.pem")}],
+                   "self_cert": {"path": pki("alice.pem")}, "input": {"path": source}}
+        plain_enc = os.path.join(tmp, f"m{mb}.plain-enc")
+        if form == "path":
+            host.send(request | {"output": {"path": plain_enc}})
+            reply, _ = host.read_reply()
+            if not reply.get("ok") or reply["result"]["output"]["bytes"] != os.path.getsize(plain_enc):
+                raise SystemExit(f"encrypt {label}: {reply} for a file of {os.path.getsize(plain_enc)} bytes")
+        else:
+            host.send(request)
+            to_file(host, plain_enc)
+        plain_dec = os.path.join(tmp, f"m{mb}.plain-dec")
+        openssl("cms", "-decrypt", "-binary", "-in", plain_enc, "-recip", pki("bob.pem"), "-inkey", pki("bob.key"), "-out", plain_dec)
+        with open(plain_dec, "rb") as a, open(source, "rb") as b:
+            decrypted_body = a.read().split(b"\r\n\r\n", 1)[1]
+            canonical_body = b.read().split(b"\r\n\r\n", 1)[1].replace(b"epilogue\n", b"epilogue\r\n")
+        if hashlib.sha256(decrypted_body).digest() != hashlib.sha256(canonical_body).digest():
+            raise SystemExit(f"encrypt {label}: the body openssl decrypted is not the canonical body")
+        os.unlink(plain_enc)
+        os.unlink(plain_dec)
+        print(f"PASS encrypt {mb} MB {label} into a {form}: openssl cms -decrypt gives the canonical body")
+    os.unlink(lf)
     rss = peak_rss_kib(host.proc.pid)
     code, rest = host.finish(timeout=300)
     if code != 0 or rest:

@@ -44,6 +44,10 @@ public:
     m_out.flush();
     return source_over(m_fd);
   }
+  void restart() override {
+    m_out.flush();
+    if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) throw Error(Errc::io_write, std::strerror(errno));
+  }
 
 private:
   int m_fd;
@@ -129,6 +133,11 @@ void SpoolSink::flush() {
   if (m_buf.empty()) return;
   m_file.write(m_buf);
   m_buf.clear();
+}
+
+void SpoolSink::restart() {
+  m_buf.clear();
+  m_file.truncate();
 }
 
 void SpoolSink::copy_to(Sink& out) const {

@@ -61,6 +61,11 @@ class ReadableSink : public Sink {
 public:
   /** Everything written so far, as a Source over the same file (flushes first). */
   virtual std::unique_ptr<Source> to_source() = 0;
+  /**
+   * Throws away everything written so far: the sink is as new. A writer that
+   * wrote on a bet which did not hold starts again (see smime/encrypt_ahead.h).
+   */
+  virtual void restart() = 0;
 };
 
 /** Collects bytes in a private temporary file until they are copied out. */
@@ -73,6 +78,7 @@ public:
   void copy_to(Sink& out) const;
   /** Everything written so far, as a Source (the spool file is shared, not copied). */
   std::unique_ptr<Source> to_source() override;
+  void restart() override;
 
 private:
   TempFile m_file;

@@ -53,6 +53,13 @@ void TempFile::write(std::string_view bytes) {
   }
 }
 
+void TempFile::truncate() {
+  if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) != 0) {
+    throw Error(Errc::io_write, std::string("temporary file: ") + std::strerror(errno));
+  }
+  m_size = 0;
+}
+
 int TempFile::release_fd() { return std::exchange(m_fd, -1); }
 
 }  // namespace inkan::io

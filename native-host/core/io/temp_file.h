@@ -18,6 +18,8 @@ public:
   TempFile& operator=(TempFile&&) = delete;
 
   void write(std::string_view bytes);
+  /** Empties the file; the next write goes to its start. */
+  void truncate();
   std::uint64_t size() const { return m_size; }
   int fd() const { return m_fd; }
   /** Hands the descriptor over; the TempFile no longer closes it. */

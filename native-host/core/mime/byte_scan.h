@@ -66,6 +66,9 @@ public:
    */
   std::optional<Answer> ask(std::uint64_t begin, std::uint64_t end) const;
 
+  /** Everything seen so far was plain, with CRLF line ends only. */
+  bool regular() const { return m_irregular.empty() && m_bare_lf.empty(); }
+
 private:
   struct Span {
     std::uint64_t begin, end;

@@ -182,7 +182,13 @@ private:
       if (window_end > m_fed) {
         const std::string_view fresh(m_buf.data() + (m_fed - from), static_cast<std::size_t>(window_end - m_fed));
         if (m_facts != nullptr) m_facts->update(fresh);
-        if (m_observer != nullptr) m_observer->bytes(m_fed, fresh);
+        if (m_observer != nullptr) {
+          if (m_facts != nullptr && !m_told_irregular && !m_facts->regular()) {
+            m_told_irregular = true;
+            m_observer->irregular();
+          }
+          m_observer->bytes(m_fed, fresh);
+        }
         m_fed = window_end;
       }
     }
@@ -231,6 +237,7 @@ private:
   DashIndex& m_index;
   StreamFacts* m_facts;
   SplitObserver* m_observer;
+  bool m_told_irregular = false;
   std::uint64_t m_fed = 0;
   bool m_from_index = false;
   bool m_record = false;

@@ -49,6 +49,12 @@ public:
   virtual ~SplitObserver() = default;
   /** The next bytes of the body; a jump forward means bytes were skipped unseen. */
   virtual void bytes(std::uint64_t offset, std::string_view data) = 0;
+  /**
+   * The bytes seen so far are no longer all plain with CRLF line ends (see
+   * StreamFacts; told once, and only when ParseLimits::body_facts is set): some
+   * part will not be written as it stands in the canonical form.
+   */
+  virtual void irregular() {}
   /** No part will be said to begin or end before `offset` any more. */
   virtual void settled(std::uint64_t offset) = 0;
   /** Part `index` (from 0) begins at `offset` (after its delimiter line). */

@@ -4,12 +4,25 @@
 #include "io/async_sink.h"
 #include "smime/canonical.h"
 #include "smime/compose.h"
+#include "smime/encrypt_ahead.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace inkan::smime {
+namespace {
 
-EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::Sink& out) {
+std::string envelope_head(const std::string& outer_headers, const cms::EncryptionPlan& plan) {
+  return outer_headers + "Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=" +
+         (plan.authenticated ? "authEnveloped-data" : "enveloped-data") +
+         "\r\nContent-Transfer-Encoding: base64\r\n"
+         "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
+         "Content-Description: S/MIME Encrypted Message\r\n\r\n";
+}
+
+// `restartable` is `out` when it can be emptied again (a bet may be made), else null.
+EncryptResult encrypt(const io::Source& src, EncryptMessageOptions options, io::Sink& out,
+                      io::ReadableSink* restartable) {
   if (options.recipients.empty()) throw Error(Errc::usage, "no recipients");
   if (!options.self && options.sign_with != nullptr) options.self = ossl::up_ref(options.sign_with->cert.get());
   if (!options.self && !options.allow_without_self) {
@@ -25,22 +38,39 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
     });
     if (!listed) recipients.push_back(cms::Recipient{ossl::up_ref(options.self.get()), {}, true});
   }
-
-  mime::ParseLimits limits;
-  limits.body_facts = true;  // the canonical form needs to know which bodies are plain: learn it while splitting
-  const mime::Entity root = mime::parse_message(src, limits);
-  if (options.sign_with != nullptr) check_sender(root, *options.sign_with);
   EncryptResult result;
   result.plan = cms::plan_encryption(recipients, options.cipher);
 
+  // Signed then encrypted mail is encrypted after the split: its content is a
+  // signed entity, whose signature is known only at the end.
+  std::string bet_head;
+  std::unique_ptr<EncryptAhead> ahead;
+  if (restartable != nullptr && options.sign_with == nullptr) {
+    if (std::optional<ContentBet> bet = ContentBet::make(src)) {
+      bet_head = envelope_head(outer_headers(bet->root_headers(), options.now).text, result.plan);
+      out.write(bet_head);
+      ahead = std::make_unique<EncryptAhead>(std::move(*bet), recipients, result.plan, out);
+    }
+  }
+
+  mime::ParseLimits limits;
+  limits.body_facts = true;  // the canonical form needs to know which bodies are plain: learn it while splitting
+  limits.observer = ahead.get();  // the split reads the message; the bet's cipher takes what it reads
+  const mime::Entity root = mime::parse_message(src, limits);
+  if (options.sign_with != nullptr) check_sender(root, *options.sign_with);
   OuterHeaders outer = outer_headers(root, options.now);
   result.warnings = std::move(outer.warnings);
-  out.write(outer.text);
-  out.write(std::string("Content-Type: application/pkcs7-mime; name=\"smime.p7m\"; smime-type=") +
-            (result.plan.authenticated ? "authEnveloped-data" : "enveloped-data") +
-            "\r\nContent-Transfer-Encoding: base64\r\n"
-            "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
-            "Content-Description: S/MIME Encrypted Message\r\n\r\n");
+  const std::string head = envelope_head(outer.text, result.plan);
+  if (ahead) {
+    if (head == bet_head && ahead->holds(root)) {
+      ahead->finish();
+      out.flush();
+      return result;
+    }
+    ahead.reset();
+    restartable->restart();
+  }
+  out.write(head);
   // The inner entity (signed, or just canonical) streams straight into the cipher.
   Base64Sink b64(out);
   io::AsyncSink encoding(b64);  // base64 and the write run beside the cipher
@@ -60,6 +90,16 @@ EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions optio
   b64.finish();
   out.flush();
   return result;
+}
+
+}  // namespace
+
+EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::Sink& out) {
+  return encrypt(src, std::move(options), out, nullptr);
+}
+
+EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::ReadableSink& out) {
+  return encrypt(src, std::move(options), out, &out);
 }
 
 }  // namespace inkan::smime

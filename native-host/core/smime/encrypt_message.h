@@ -23,6 +23,13 @@ struct EncryptResult : ComposeResult {
   cms::EncryptionPlan plan;
 };
 
+/** Encrypts `src` into `out`, reading the message twice (the split, then the content into the cipher). */
 EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::Sink& out);
+
+/**
+ * The same into an output that can be taken back: a large message is encrypted
+ * while it is split, on the bet that it is canonical already (smime/encrypt_ahead.h).
+ */
+EncryptResult encrypt_message(const io::Source& src, EncryptMessageOptions options, io::ReadableSink& out);
 
 }  // namespace inkan::smime

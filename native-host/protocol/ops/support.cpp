@@ -163,6 +163,10 @@ public:
     m_count += range.size();
   }
   std::unique_ptr<io::Source> to_source() override { return m_inner.to_source(); }
+  void restart() override {
+    m_inner.restart();
+    m_count = 0;
+  }
 
 private:
   io::ReadableSink& m_inner;

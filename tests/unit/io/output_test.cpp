@@ -94,6 +94,39 @@ TEST(Output, CommitReplacesThePreviousFileWithTheWholeResultAndItsMode) {
   }
 }
 
+// A writer whose bet did not hold starts again (smime/encrypt_ahead.h): nothing of
+// the first try may remain, whether it was buffered, written, or read back.
+TEST(Output, RestartThrowsAwayEverythingWrittenSoFar) {
+  TempDir dir;
+  const std::string target = dir.put("out.eml", "the previous message\r\n");
+  inkan::io::Output out(target, 0600, inkan::io::Durability::relaxed);
+  out.sink().write(std::string(300000, 'x'));  // beyond the buffer: on disk
+  out.sink().write("buffered");
+  out.sink().restart();
+  EXPECT_EQ(out.sink().to_source()->size(), 0U);
+  out.sink().write("second try\r\n");
+  const auto src = out.sink().to_source();
+  EXPECT_EQ(inkan::io::read_range(*src, 0, src->size(), 1 << 20), "second try\r\n");
+  out.commit();
+  EXPECT_EQ(inkan::test::read_file(target), "second try\r\n");
+}
+
+TEST(SpoolSink, RestartThrowsAwayEverythingWrittenSoFar) {
+  inkan::io::SpoolSink spool;
+  spool.write(std::string(100000, 'x'));  // a large piece goes to the file at once
+  spool.write("buffered");
+  spool.restart();
+  EXPECT_EQ(spool.size(), 0U);
+  spool.write("second ");
+  spool.write(std::string(70000, 'y'));
+  std::string copied;
+  inkan::io::StringSink sink(copied);
+  spool.copy_to(sink);
+  EXPECT_EQ(copied, "second " + std::string(70000, 'y'));
+  const auto src = spool.to_source();
+  EXPECT_EQ(src->size(), copied.size());
+}
+
 TEST(Output, DroppedWithoutCommitLeavesNothing) {
   TempDir dir;
   const std::string target = dir.put("out.eml", "kept");

@@ -419,8 +419,14 @@ public:
   }
   void part_begins(int index, std::uint64_t offset) override { event(index, offset, begins); }
   void part_ends(int index, std::uint64_t offset) override { event(index, offset, ends); }
+  void irregular() override {
+    ++irregular_calls;
+    seen_when_irregular = seen;
+  }
 
   std::string text;
+  int irregular_calls = 0;
+  std::uint64_t seen_when_irregular = 0;
   std::uint64_t seen = 0;
   std::uint64_t settled_at = 0;
   bool jumps = false;
@@ -464,6 +470,49 @@ TEST(MultipartReference, TheObserverSeesBytesAndPartsAsTheParserDoes) {
       EXPECT_EQ(rec.text.substr(0, root.children.back().whole.end - head.size()),
                 text.substr(head.size(), root.children.back().whole.end - head.size()))
           << round;
+    }
+  }
+}
+
+// Encryption bets on a message being canonical as it stands and stops betting when
+// the split is told the bytes are not (smime/encrypt_ahead.h): told once, before the
+// bytes that break the rule are handed over, and never for plain CRLF bytes.
+TEST(MultipartReference, TheObserverIsToldOnceWhenTheBytesStopBeingPlain) {
+  const std::string head = "Content-Type: multipart/mixed; boundary=o\r\n\r\n";
+  std::string plain = "--o\r\nContent-Type: text/plain\r\n\r\n";
+  while (plain.size() < 300000) plain += std::string(70, 'a') + "\r\n";
+  plain += "--o--\r\n";
+  const std::size_t at = 200001;  // in the fourth 64 KiB window, mid-line
+  const std::pair<const char*, std::string> oddities[] = {
+      {"8-bit", "\xe5"}, {"NUL", std::string(1, '\0')}, {"bare LF", "\n"}, {"bare CR", "\r"}, {"long line", std::string(1000, 'b')}};
+  for (const bool facts : {true, false}) {
+    {
+      Recorder rec;
+      inkan::mime::ParseLimits limits;
+      limits.observer = &rec;
+      limits.body_facts = facts;
+      const std::string text = head + plain;
+      const inkan::io::ViewSource src(text);
+      (void)inkan::mime::parse_message(src, limits);
+      EXPECT_EQ(rec.irregular_calls, 0) << "plain, facts " << facts;
+      EXPECT_EQ(rec.seen, text.size());
+    }
+    for (const auto& [name, odd] : oddities) {
+      std::string body = plain;
+      body.insert(at, odd);
+      body.insert(at + 100000, odd);  // a second one is not told again
+      const std::string text = head + body;
+      Recorder rec;
+      inkan::mime::ParseLimits limits;
+      limits.observer = &rec;
+      limits.body_facts = facts;
+      const inkan::io::ViewSource src(text);
+      (void)inkan::mime::parse_message(src, limits);
+      EXPECT_EQ(rec.irregular_calls, facts ? 1 : 0) << name << ", facts " << facts;
+      if (facts) {
+        EXPECT_LE(rec.seen_when_irregular, head.size() + at) << name;
+      }
+      EXPECT_EQ(rec.text, body) << name;
     }
   }
 }

@@ -1,10 +1,13 @@
-// Signing bets that a multipart message is canonical already and hashes it while
-// splitting (smime/sign_ahead.h). Whatever the bet's outcome, what is signed must
-// be the canonical form the Canonicalizer defines, and openssl must accept it.
+// Signing and encrypting bet that a multipart message is canonical already and
+// read it while splitting (smime/content_bet.h, sign_ahead.h, encrypt_ahead.h).
+// Whatever the bet's outcome, what is signed or encrypted must be the canonical
+// form the Canonicalizer defines, and openssl must agree.
+#include "error.h"
 #include "io/sink.h"
 #include "io/source.h"
 #include "mime/entity.h"
 #include "smime/canonical.h"
+#include "smime/encrypt_message.h"
 #include "smime/sign_ahead.h"
 #include "smime/sign_message.h"
 #include "support/files.h"
@@ -111,6 +114,82 @@ TEST(SignOnePass, WhatIsSignedIsTheCanonicalFormAndOpensslAgrees) {
     const auto r = inkan::test::openssl({"cms", "-verify", "-in", out_path, "-CAfile", inkan::test::pki("root.pem"),
                                          "-purpose", "smimesign", "-out", (dir.path() / "content").string()});
     EXPECT_EQ(r.exit_code, 0) << c.name << ": " << inkan::test::describe(r);
+  }
+}
+
+// Encryption writes on the bet and empties the output when it does not hold: the
+// output must then hold one envelope of the canonical form, nothing of the first try.
+std::string decrypted_by_openssl(const std::string& encrypted_path, TempDir& dir, const std::string& name) {
+  const std::string plain = (dir.path() / (name + ".plain")).string();
+  const auto r = inkan::test::openssl({"cms", "-decrypt", "-binary", "-in", encrypted_path, "-recip",
+                                       inkan::test::pki("bob.pem"), "-inkey", inkan::test::pki("bob.key"), "-out", plain});
+  EXPECT_EQ(r.exit_code, 0) << name << ": " << inkan::test::describe(r);
+  return r.exit_code == 0 ? inkan::test::read_file(plain) : std::string();
+}
+
+inkan::smime::EncryptMessageOptions to_bob() {
+  inkan::smime::EncryptMessageOptions o;
+  o.recipients.push_back(inkan::cms::Recipient{inkan::test::certificate("bob"), {}, false});
+  o.self = inkan::test::certificate("alice");
+  o.now = inkan::test::now_seconds();
+  return o;
+}
+
+std::size_t occurrences(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(EncryptOnePass, WhatIsEncryptedIsTheCanonicalFormIntoAFile) {
+  TempDir dir;
+  const std::string out_path = (dir.path() / "out.eml").string();
+  for (const auto& c : cases()) {
+    const std::string in = dir.put("in.eml", c.message);
+    {
+      const auto src = inkan::io::open_input(in);
+      inkan::io::Output out(out_path, 0600, inkan::io::Durability::relaxed);
+      inkan::smime::encrypt_message(*src, to_bob(), out.sink());
+      out.commit();
+    }
+    const std::string encrypted = inkan::test::read_file(out_path);
+    EXPECT_EQ(occurrences(encrypted, "\r\nSubject: s\r\n"), 1U) << c.name;
+    EXPECT_EQ(occurrences(encrypted, "Content-Type: application/pkcs7-mime"), 1U) << c.name;
+    EXPECT_EQ(decrypted_by_openssl(out_path, dir, "file"), canonical_content_part(c.message)) << c.name;
+  }
+}
+
+// Into a spool (standard output, the host's chunk stream): the other kind of output that can be emptied.
+TEST(EncryptOnePass, WhatIsEncryptedIsTheCanonicalFormIntoASpool) {
+  TempDir dir;
+  for (const auto& c : cases()) {
+    const inkan::io::MemorySource src(c.message);
+    inkan::io::SpoolSink spool;
+    inkan::smime::encrypt_message(src, to_bob(), spool);
+    std::string encrypted;
+    inkan::io::StringSink copy(encrypted);
+    spool.copy_to(copy);
+    EXPECT_EQ(spool.size(), encrypted.size()) << c.name;
+    EXPECT_EQ(occurrences(encrypted, "Content-Type: application/pkcs7-mime"), 1U) << c.name;
+    const std::string path = dir.put("spooled.eml", encrypted);
+    EXPECT_EQ(decrypted_by_openssl(path, dir, "spool"), canonical_content_part(c.message)) << c.name;
+  }
+}
+
+// A message that cannot be split fails as it always did, and the bet's thread stops with it.
+TEST(EncryptOnePass, AMessageTooDeepToSplitFailsWhileTheBetRuns) {
+  std::string m = kHead + "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n";
+  for (int i = 0; i < 60; ++i) {
+    m += "--b" + std::to_string(i) + "\r\nContent-Type: multipart/mixed; boundary=\"b" + std::to_string(i + 1) + "\"\r\n\r\n";
+  }
+  m += "--b60\r\n\r\n" + inkan::test::base64_lines(std::string(300'000, 'x')) + "\r\n";
+  const inkan::io::MemorySource src(m);
+  inkan::io::SpoolSink spool;
+  try {
+    inkan::smime::encrypt_message(src, to_bob(), spool);
+    ADD_FAILURE() << "a message nested 60 deep was encrypted";
+  } catch (const inkan::Error& e) {
+    EXPECT_EQ(e.code(), inkan::Errc::mime_too_deep);
   }
 }
 
