@@ -136,21 +136,6 @@ fi
 # (root Content-* fields, then its body as it stands); a message that is not (LF line ends)
 # is encrypted again after the split. Either way each peer must read the canonical form,
 # through a file output (-o) and through standard output.
-big_message() {  # OUT EOL
-  perl -e 'my $e = $ARGV[1]; srand(8551); open my $f, ">:raw", $ARGV[0] or die;
-    print $f join($e, "From: alice\@example.org", "To: bob\@example.net", "Subject: big", "MIME-Version: 1.0",
-      "Content-Type: multipart/mixed; boundary=\"b1\"", "", "--b1", "Content-Type: text/plain; charset=UTF-8",
-      "Content-Transfer-Encoding: 7bit", "", "Attached.", "--b1", "Content-Type: application/octet-stream",
-      "Content-Transfer-Encoding: base64", "", "");
-    my @c = ("A".."Z", "a".."z", 0..9, "+", "/");
-    for (1 .. 14000) { print $f join("", map { $c[int rand 64] } 1 .. 76), $e }
-    print $f "--b1--", $e' "$1" "$2"
-}
-# after_headers IN OUT: the bytes after the first blank line (CRLF or LF).
-after_headers() {
-  perl -e 'local $/; open my $f, "<:raw", $ARGV[0] or die "$ARGV[0]: $!\n"; my $d = <$f>;
-    $d =~ s/\A.*?\r?\n\r?\n//s; binmode STDOUT; print $d' "$1" >"$2"
-}
 big_message big-crlf.eml $'\r\n'
 big_message big-lf.eml $'\n'
 after_headers big-crlf.eml big.body

@@ -108,6 +108,23 @@ plain_message() {
   } >"$1"
 }
 
+# big_message OUT EOL: a 1 MB multipart message (a text, a base64 attachment), lines ending in EOL.
+big_message() {
+  perl -e 'my $e = $ARGV[1]; srand(8551); open my $f, ">:raw", $ARGV[0] or die;
+    print $f join($e, "From: alice\@example.org", "To: bob\@example.net", "Subject: big", "MIME-Version: 1.0",
+      "Content-Type: multipart/mixed; boundary=\"b1\"", "", "--b1", "Content-Type: text/plain; charset=UTF-8",
+      "Content-Transfer-Encoding: 7bit", "", "Attached.", "--b1", "Content-Type: application/octet-stream",
+      "Content-Transfer-Encoding: base64", "", "");
+    my @c = ("A".."Z", "a".."z", 0..9, "+", "/");
+    for (1 .. 14000) { print $f join("", map { $c[int rand 64] } 1 .. 76), $e }
+    print $f "--b1--", $e' "$1" "$2"
+}
+# after_headers IN OUT: the bytes after the first blank line (CRLF or LF).
+after_headers() {
+  perl -e 'local $/; open my $f, "<:raw", $ARGV[0] or die "$ARGV[0]: $!\n"; my $d = <$f>;
+    $d =~ s/\A.*?\r?\n\r?\n//s; binmode STDOUT; print $d' "$1" >"$2"
+}
+
 # ---- inkan verdicts ---------------------------------------------------------
 
 # verdict FILE: "STATUS SIGNER" from a JSON verdict (signer "-" when null).

@@ -38,6 +38,9 @@ public:
    */
   void flush() override;
 
+  /** The thread is at work on a buffer now (a caller can fit other work into the wait). */
+  bool busy() const { return m_busy.load(std::memory_order_acquire); }
+
   static constexpr std::size_t kDefaultBuffer = 64 << 10;
 
 private:

@@ -1,6 +1,5 @@
 #include "smime/content_bet.h"
 
-#include "error.h"
 #include "io/sink.h"
 #include "mime/headers.h"
 #include "smime/canonical.h"
@@ -95,18 +94,6 @@ bool ContentBet::holds(const mime::Entity& root) const {
     return false;
   }
   return check.complete();
-}
-
-void ContentBet::stream(const std::function<void(std::string_view)>& consume, const std::atomic<bool>& cancel) const {
-  consume(m_headers);
-  std::string buf(1 << 16, '\0');
-  for (std::uint64_t pos = m_body_begin; pos < m_src->size() && !cancel;) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), m_src->size() - pos));
-    const std::size_t got = m_src->read_at(pos, {buf.data(), want});
-    if (got == 0) throw Error(Errc::io_read, "the input ended early");
-    consume({buf.data(), got});
-    pos += got;
-  }
 }
 
 }  // namespace inkan::smime

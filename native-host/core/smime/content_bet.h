@@ -1,5 +1,5 @@
 // The bet that signing and encrypting make on a large message, so that they can
-// start reading it before it has been split.
+// do their work on the windows the split reads instead of reading it again.
 //
 // Both need the canonical form of the content part, and the canonical form is
 // known only once the message has been split (which bodies are plain 7-bit with
@@ -15,12 +15,9 @@
 #include "io/source.h"
 #include "mime/entity.h"
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace inkan::smime {
 
@@ -47,13 +44,6 @@ public:
    * the bet (the content headers, then the root's body as it stands).
    */
   bool holds(const mime::Entity& root) const;
-
-  /**
-   * Hands the content part as bet to `consume` in pieces: the headers, then the
-   * body read from the source. Stops early once `cancel` is set; throws IO_READ
-   * when the source ends before its size.
-   */
-  void stream(const std::function<void(std::string_view)>& consume, const std::atomic<bool>& cancel) const;
 
 private:
   ContentBet(const io::Source& src, mime::Entity root, std::string headers, std::uint64_t body_begin)

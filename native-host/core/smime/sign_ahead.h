@@ -1,57 +1,72 @@
-// Signing in one read of the message, when it can be done safely.
+// Signing in one read of the message, on the bet of content_bet.h.
 //
-// HashAhead makes the bet of content_bet.h: a second thread hashes the content
-// part as bet straight from the source while the parser splits the message on
-// the first; the output is written only after the split, once the bet is known
-// to hold. Otherwise the hash is thrown away and the message is signed in two
-// passes (the split, then the canonical form into the hash and the output): the
+// Signing reads a message three times: the split, then the canonical content
+// part into the hash and into the output. On the bet that the content part is
+// the message as it stands, the parser hands each window it reads to this
+// observer, which writes it into the output at once and passes it to the hash
+// on a second thread: the message is read once, and the copy costs only the
+// write. When the split shows the bet was wrong, the caller empties the output
+// (io::ReadableSink::restart) and signs the message again the usual way. The
 // bet can cost time, never a different signature.
 #pragma once
 
 #include "cms/sign.h"
-#include "io/source.h"
+#include "io/async_sink.h"
+#include "io/sink.h"
 #include "keys/credentials.h"
 #include "mime/entity.h"
+#include "smime/compose.h"
 #include "smime/content_bet.h"
 
-#include <atomic>
-#include <exception>
-#include <memory>
 #include <string>
-#include <thread>
 
 namespace inkan::smime {
 
-class HashAhead {
+class SignAhead final : public mime::SplitObserver {
 public:
-  /** Starts the bet when the message is a candidate (ContentBet::make); null otherwise. */
-  static std::unique_ptr<HashAhead> start(const io::Source& src, const keys::Credentials& creds,
-                                          const cms::SignOptions& options);
-  /** Stops the thread; the hash is discarded. */
-  ~HashAhead();
-  HashAhead(const HashAhead&) = delete;
-  HashAhead& operator=(const HashAhead&) = delete;
+  /**
+   * Writes the multipart/signed head and the content headers as bet into `out`,
+   * after what `out` holds already. `creds` and `out` must outlive this object.
+   * Give it to the split as ParseLimits::observer.
+   */
+  SignAhead(ContentBet bet, const keys::Credentials& creds, const cms::SignOptions& options, io::Sink& out);
+  /** Stops the hash; what was written stays in the output, for the caller to throw away. */
+  ~SignAhead() override = default;
 
-  /** After the split: true when what is being hashed is the canonical content part of `root`. */
-  bool holds(const mime::Entity& root) const { return m_bet.holds(root); }
+  void bytes(std::uint64_t offset, std::string_view data) override;
+  /** The bet is as good as lost: stops writing and hashing (the rest would be thrown away). */
+  void irregular() override { m_broken = true; }
+  void settled(std::uint64_t) override {}
+  void part_begins(int, std::uint64_t) override {}
+  void part_ends(int, std::uint64_t) override {}
 
-  /** The content part's header block, as hashed (write it, then the root's body). */
-  const std::string& content_headers() const { return m_bet.content_headers(); }
+  /**
+   * After the split: true when what is being signed and written is the canonical
+   * content part of `root` and every byte of it went by in order.
+   */
+  bool holds(const mime::Entity& root) const { return !m_broken && m_bet.holds(root); }
 
-  /** Waits for the hash and returns the DER signature. Only after holds(). */
-  std::string finish();
+  /** Writes what the split did not read (the epilogue), then the signature part (not flushed). */
+  void finish();
 
 private:
-  HashAhead(ContentBet bet, const keys::Credentials& creds, const cms::SignOptions& options);
-  void run();
+  void take(std::string_view data);
 
   ContentBet m_bet;
   EVP_PKEY* m_key;
+  std::string m_boundary;
+  io::Sink& m_out;
   cms::DetachedSigner m_signer;
-  std::atomic<bool> m_cancel{false};
-  std::atomic<bool> m_hashed{false};  ///< the thread is done (read before joining it)
-  std::exception_ptr m_error;
-  std::thread m_thread;  ///< last: it starts once everything above is in place
+  ForwardSink<cms::DetachedSigner> m_forward;
+  io::AsyncSink m_hashing;  ///< the hash, on a thread of its own
+  std::uint64_t m_next;     ///< the next body byte expected
+  bool m_broken = false;    ///< bytes went by unseen or not plain, or a write failed: the bet is off
 };
+
+/** The head of a multipart/signed entity, up to its first part. */
+void write_multipart_signed_head(const cms::SignOptions& options, const std::string& boundary, io::Sink& out);
+
+/** The signature part and the close delimiter of a multipart/signed entity. */
+void write_signature_part(const std::string& der, const std::string& boundary, io::Sink& out);
 
 }  // namespace inkan::smime

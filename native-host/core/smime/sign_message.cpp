@@ -10,7 +10,8 @@
 #include "smime/sign_ahead.h"
 #include "x509/cert.h"
 
-#include <unistd.h>
+#include <memory>
+#include <optional>
 
 namespace inkan::smime {
 namespace {
@@ -18,21 +19,6 @@ namespace {
 cms::SignOptions with_digest(cms::SignOptions options) {
   if (!options.digest) options.digest = ossl::sha256();
   return options;
-}
-
-void write_multipart_signed_head(const cms::SignOptions& options, const std::string& boundary, io::Sink& out) {
-  out.write("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=" +
-            cms::micalg_name(options.digest) + ";\r\n boundary=\"" + boundary + "\"\r\n\r\n" +
-            "This is a cryptographically signed message in MIME format.\r\n\r\n--" + boundary + "\r\n");
-}
-
-void write_signature_part(const std::string& der, const std::string& boundary, io::Sink& out) {
-  out.write("\r\n--" + boundary + "\r\n" +
-            "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
-            "Content-Transfer-Encoding: base64\r\n"
-            "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n"
-            "Content-Description: S/MIME Cryptographic Signature\r\n\r\n" +
-            mime::base64_encode(der) + "\r\n--" + boundary + "--\r\n");
 }
 
 }  // namespace
@@ -87,29 +73,53 @@ void write_signed_entity(const io::Source& src, const mime::Entity& root, const 
   write_signature_part(signer.finish(), boundary, out);
 }
 
-ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
-                           io::Sink& out) {
+namespace {
+
+// `restartable` is `out` when it can be emptied again (a bet may be made), else null.
+ComposeResult sign(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
+                   io::Sink& out, io::ReadableSink* restartable) {
   cms::check_signing_credentials(creds, options.now);
   const cms::SignOptions cms_options = with_digest(options.cms);
-  std::unique_ptr<HashAhead> ahead = options.opaque ? nullptr : HashAhead::start(src, creds, cms_options);
+  std::string bet_head;
+  std::unique_ptr<SignAhead> ahead;
+  if (restartable != nullptr && !options.opaque) {
+    if (std::optional<ContentBet> bet = ContentBet::make(src)) {
+      bet_head = outer_headers(bet->root_headers(), options.now).text;
+      out.write(bet_head);
+      ahead = std::make_unique<SignAhead>(std::move(*bet), creds, cms_options, out);
+    }
+  }
   mime::ParseLimits limits;
   limits.body_facts = true;  // the canonical form needs to know which bodies are plain: learn it while splitting
+  limits.observer = ahead.get();  // the split reads the message; the bet writes and hashes what it reads
   const mime::Entity root = mime::parse_message(src, limits);
   check_sender(root, creds);
   OuterHeaders outer = outer_headers(root, options.now);
-  out.write(outer.text);
-  if (ahead && ahead->holds(root)) {  // the content part is the message as it stands, hashed already
-    const std::string boundary = make_boundary();
-    write_multipart_signed_head(cms_options, boundary, out);
-    out.write(ahead->content_headers());
-    out.write_from(src, root.body);
-    write_signature_part(ahead->finish(), boundary, out);
-  } else {
+  if (ahead) {
+    if (outer.text == bet_head && ahead->holds(root)) {  // the content part is the message as it stands
+      ahead->finish();
+      out.flush();
+      return ComposeResult{std::move(outer.warnings)};
+    }
     ahead.reset();
-    write_signed_entity(src, root, creds, options, out);
+    restartable->restart();
   }
+  out.write(outer.text);
+  write_signed_entity(src, root, creds, options, out);
   out.flush();
   return ComposeResult{std::move(outer.warnings)};
+}
+
+}  // namespace
+
+ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
+                           io::Sink& out) {
+  return sign(src, creds, options, out, nullptr);
+}
+
+ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
+                           io::ReadableSink& out) {
+  return sign(src, creds, options, out, &out);
 }
 
 std::string sign_file(const io::Source& src, const keys::Credentials& creds, const cms::SignOptions& options) {

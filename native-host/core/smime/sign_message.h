@@ -29,6 +29,13 @@ ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds
                            io::Sink& out);
 
 /**
+ * The same into an output that can be taken back: a large message is signed and
+ * written while it is split, on the bet that it is canonical already (smime/sign_ahead.h).
+ */
+ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds, const SignMessageOptions& options,
+                           io::ReadableSink& out);
+
+/**
  * Writes only the signed MIME entity (its Content-Type header, a blank line,
  * and the body) for the content part of `root`. Used on its own when the
  * signed entity is then encrypted.

@@ -8,7 +8,7 @@
 #include "mime/entity.h"
 #include "smime/canonical.h"
 #include "smime/encrypt_message.h"
-#include "smime/sign_ahead.h"
+#include "smime/content_bet.h"
 #include "smime/sign_message.h"
 #include "support/files.h"
 #include "support/pki.h"
@@ -74,24 +74,28 @@ std::string canonical_content_part(const std::string& message) {
   return out;
 }
 
-TEST(SignOnePass, TheBetHoldsExactlyForCanonicalMessages) {
-  const auto alice = inkan::test::credentials("alice");
+std::size_t occurrences(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(OnePass, TheBetHoldsExactlyForCanonicalMessages) {
   for (const auto& c : cases()) {
     const inkan::io::MemorySource src(c.message);
-    auto ahead = inkan::smime::HashAhead::start(src, alice, {});
-    ASSERT_NE(ahead, nullptr) << c.name;
+    const auto bet = inkan::smime::ContentBet::make(src);
+    ASSERT_TRUE(bet.has_value()) << c.name;
     inkan::mime::ParseLimits limits;
     limits.body_facts = true;
-    EXPECT_EQ(ahead->holds(inkan::mime::parse_message(src, limits)), c.canonical) << c.name;
+    EXPECT_EQ(bet->holds(inkan::mime::parse_message(src, limits)), c.canonical) << c.name;
   }
 }
 
-TEST(SignOnePass, SmallOrNotMultipartIsNoCandidate) {
-  const auto alice = inkan::test::credentials("alice");
+TEST(OnePass, SmallOrNotMultipartIsNoCandidate) {
   const inkan::io::MemorySource single(kHead + "Content-Type: text/plain\r\n\r\n" + std::string(300'000, 'a') + "\r\n");
-  EXPECT_EQ(inkan::smime::HashAhead::start(single, alice, {}), nullptr);
+  EXPECT_FALSE(inkan::smime::ContentBet::make(single).has_value());
   const inkan::io::MemorySource small(kHead + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n" + kText + "\r\n--b1--\r\n");
-  EXPECT_EQ(inkan::smime::HashAhead::start(small, alice, {}), nullptr);
+  EXPECT_FALSE(inkan::smime::ContentBet::make(small).has_value());
 }
 
 // From a file into a file: the path the CLI and the host take (the body copied by the kernel).
@@ -110,10 +114,40 @@ TEST(SignOnePass, WhatIsSignedIsTheCanonicalFormAndOpensslAgrees) {
       out.commit();
     }
     const std::string signed_message = inkan::test::read_file(out_path);
+    EXPECT_EQ(occurrences(signed_message, "\r\nSubject: s\r\n"), 1U) << c.name;
+    EXPECT_EQ(occurrences(signed_message, "Content-Type: multipart/signed"), 1U) << c.name;
     EXPECT_EQ(content_part(signed_message), canonical_content_part(c.message)) << c.name;
     const auto r = inkan::test::openssl({"cms", "-verify", "-in", out_path, "-CAfile", inkan::test::pki("root.pem"),
                                          "-purpose", "smimesign", "-out", (dir.path() / "content").string()});
     EXPECT_EQ(r.exit_code, 0) << c.name << ": " << inkan::test::describe(r);
+  }
+}
+
+// Into a spool (standard output, the host's chunk stream), and into a plain sink that
+// cannot be emptied (no bet: two passes).
+TEST(SignOnePass, WhatIsSignedIsTheCanonicalFormIntoASpoolOrAString) {
+  const auto alice = inkan::test::credentials("alice");
+  TempDir dir;
+  for (const auto& c : cases()) {
+    for (const bool spooled : {true, false}) {
+      const inkan::io::MemorySource src(c.message);
+      std::string signed_message;
+      inkan::io::StringSink into_string(signed_message);
+      inkan::smime::SignMessageOptions o;
+      o.now = inkan::test::now_seconds();
+      if (spooled) {
+        inkan::io::SpoolSink spool;
+        inkan::smime::sign_message(src, alice, o, spool);
+        spool.copy_to(into_string);
+      } else {
+        inkan::smime::sign_message(src, alice, o, into_string);
+      }
+      EXPECT_EQ(content_part(signed_message), canonical_content_part(c.message)) << c.name;
+      const std::string path = dir.put("signed.eml", signed_message);
+      const auto r = inkan::test::openssl({"cms", "-verify", "-in", path, "-CAfile", inkan::test::pki("root.pem"),
+                                           "-purpose", "smimesign", "-out", (dir.path() / "content").string()});
+      EXPECT_EQ(r.exit_code, 0) << c.name << (spooled ? " (spool)" : " (string)") << ": " << inkan::test::describe(r);
+    }
   }
 }
 
@@ -133,12 +167,6 @@ inkan::smime::EncryptMessageOptions to_bob() {
   o.self = inkan::test::certificate("alice");
   o.now = inkan::test::now_seconds();
   return o;
-}
-
-std::size_t occurrences(const std::string& haystack, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
-  return n;
 }
 
 TEST(EncryptOnePass, WhatIsEncryptedIsTheCanonicalFormIntoAFile) {
