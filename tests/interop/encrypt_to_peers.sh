@@ -136,9 +136,7 @@ fi
 # (root Content-* fields, then its body as it stands); a message that is not (LF line ends)
 # is encrypted again after the split. Either way each peer must read the canonical form,
 # through a file output (-o) and through standard output.
-big_message big-crlf.eml $'\r\n'
-big_message big-lf.eml $'\n'
-after_headers big-crlf.eml big.body
+big_messages
 for variant in crlf lf; do
   for how in file stdout; do
     label="big-$variant-$how"

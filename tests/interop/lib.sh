@@ -125,6 +125,14 @@ after_headers() {
     $d =~ s/\A.*?\r?\n\r?\n//s; binmode STDOUT; print $d' "$1" >"$2"
 }
 
+# big_messages: big-crlf.eml and big-lf.eml (the same message with CRLF and with LF line
+# ends), and big.body, the canonical (CRLF) body both must be signed or encrypted as.
+big_messages() {
+  big_message big-crlf.eml $'\r\n'
+  big_message big-lf.eml $'\n'
+  after_headers big-crlf.eml big.body
+}
+
 # ---- inkan verdicts ---------------------------------------------------------
 
 # verdict FILE: "STATUS SIGNER" from a JSON verdict (signer "-" when null).
