@@ -10,7 +10,7 @@
 namespace inkan::io {
 namespace {
 
-// About one buffer's work for either stage (64 KiB of AES-CBC, SHA-256 or base64
+// A few buffers' work for either stage (32 KiB of AES-CBC, SHA-256 or base64
 // and a write): a wait shorter than this ends by watching, a longer one sleeps.
 constexpr auto kWatch = std::chrono::microseconds(150);
 
@@ -36,7 +36,7 @@ bool watch(Done done) {
 }  // namespace
 
 AsyncSink::AsyncSink(Sink& target, std::size_t buffer_bytes) : m_target(target), m_capacity(std::max<std::size_t>(buffer_bytes, 1)) {
-  m_filling.reserve(m_capacity);
+  m_slots[0].reserve(m_capacity);
 }
 
 AsyncSink::~AsyncSink() {
@@ -51,80 +51,90 @@ AsyncSink::~AsyncSink() {
 
 void AsyncSink::write(std::string_view bytes) {
   while (!bytes.empty()) {
-    const std::size_t take = std::min(bytes.size(), m_capacity - m_filling.size());
-    m_filling.append(bytes.substr(0, take));
+    std::string& slot = m_slots[m_fill];
+    const std::size_t take = std::min(bytes.size(), m_capacity - slot.size());
+    slot.append(bytes.substr(0, take));
     bytes.remove_prefix(take);
-    if (m_filling.size() == m_capacity) hand_over();
+    if (slot.size() == m_capacity) hand_over();
   }
 }
 
 void AsyncSink::flush() {
   if (!m_thread.joinable()) {  // never got a full buffer: no thread, no hand-over
-    m_target.write(m_filling);
-    m_filling.clear();
+    m_target.write(m_slots[m_fill]);
+    m_slots[m_fill].clear();
   } else {
-    if (!m_filling.empty()) hand_over();
-    wait_idle();
+    if (!m_slots[m_fill].empty()) hand_over();
+    wait_until_queued_below(1);
+    throw_if_failed();
   }
   m_target.flush();
 }
 
 void AsyncSink::hand_over() {
-  wait_idle();
-  m_filling.swap(m_draining);  // the thread does not touch m_draining while it is idle
   bool wake = false;
   {
     std::lock_guard lock(m_mutex);
-    m_busy = true;
+    m_queued.fetch_add(1, std::memory_order_release);
     wake = m_thread_sleeps;
   }
-  m_filling.clear();
-  if (m_filling.capacity() < m_capacity) m_filling.reserve(m_capacity);
+  m_fill = (m_fill + 1) % kSlots;
   if (!m_thread.joinable()) {
     m_thread = std::thread([this] { run(); });
   } else if (wake) {
     m_changed.notify_all();
   }
+  // The next slot is free once the thread holds fewer than all of them.
+  wait_until_queued_below(kSlots);
+  throw_if_failed();
+  std::string& next = m_slots[m_fill];
+  next.clear();
+  if (next.capacity() < m_capacity) next.reserve(m_capacity);
 }
 
-void AsyncSink::wait_idle() {
-  if (!watch([this] { return !m_busy.load(std::memory_order_acquire); })) {
-    std::unique_lock lock(m_mutex);
-    m_caller_sleeps = true;
-    m_changed.wait(lock, [this] { return !m_busy.load(); });
-    m_caller_sleeps = false;
-  }
-  if (m_error) std::rethrow_exception(m_error);  // kept: every later call fails the same way
+void AsyncSink::wait_until_queued_below(std::size_t limit) {
+  if (watch([this, limit] { return m_queued.load(std::memory_order_acquire) < limit; })) return;
+  std::unique_lock lock(m_mutex);
+  m_caller_waits_below = limit;
+  m_changed.wait(lock, [this, limit] { return m_queued.load(std::memory_order_acquire) < limit; });
+  m_caller_waits_below = 0;
+}
+
+void AsyncSink::throw_if_failed() {
+  if (m_failed.load(std::memory_order_acquire)) std::rethrow_exception(m_error);  // every later call fails the same way
 }
 
 bool AsyncSink::wait_for_work() {
-  if (!watch([this] { return m_busy.load(std::memory_order_acquire) || m_stop.load(std::memory_order_acquire); })) {
+  const auto ready = [this] {
+    return m_queued.load(std::memory_order_acquire) > 0 || m_stop.load(std::memory_order_acquire);
+  };
+  if (!watch(ready)) {
     std::unique_lock lock(m_mutex);
     m_thread_sleeps = true;
-    m_changed.wait(lock, [this] { return m_busy.load() || m_stop.load(); });
+    m_changed.wait(lock, ready);
     m_thread_sleeps = false;
   }
-  return m_busy.load(std::memory_order_acquire);  // else: stopping with nothing to write
+  return !m_stop.load(std::memory_order_acquire);  // stopping: what is queued was not flushed, so is dropped
 }
 
 void AsyncSink::run() {
-  for (;;) {
-    if (!wait_for_work()) return;
-    if (!m_error) {
+  while (wait_for_work()) {
+    if (!m_failed.load(std::memory_order_relaxed)) {
       try {
-        m_target.write(m_draining);
+        m_target.write(m_slots[m_drain]);
       } catch (...) {
-        m_error = std::current_exception();  // published by the release below
+        m_error = std::current_exception();
+        m_failed.store(true, std::memory_order_release);
       }
     }
+    m_drain = (m_drain + 1) % kSlots;
     bool wake = false;
     {
       std::lock_guard lock(m_mutex);
-      m_busy.store(false, std::memory_order_release);
-      wake = m_caller_sleeps;
+      const std::size_t left = m_queued.fetch_sub(1, std::memory_order_acq_rel) - 1;
+      wake = left < m_caller_waits_below;
     }
     if (wake) m_changed.notify_all();
-    if (m_stop) return;
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "io/sink.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -20,9 +21,10 @@ namespace inkan::io {
 class AsyncSink final : public Sink {
 public:
   /**
-   * Bytes are gathered into a buffer of `buffer_bytes` and handed over when it
-   * is full (two buffers in all: one filling, one draining). The thread starts
-   * with the first full buffer, so small messages never start one.
+   * Bytes are gathered into buffers of `buffer_bytes` and handed over as each
+   * fills; up to kSlots of them wait for the thread, so neither side waits on
+   * the other's every buffer. The thread starts with the first full buffer, so
+   * small messages never start one.
    */
   explicit AsyncSink(Sink& target, std::size_t buffer_bytes = kDefaultBuffer);
   /** Stops the thread; bytes not flushed are dropped (the operation failed). */
@@ -38,30 +40,40 @@ public:
    */
   void flush() override;
 
-  /** The thread is at work on a buffer now (a caller can fit other work into the wait). */
-  bool busy() const { return m_busy.load(std::memory_order_acquire); }
+  /** The thread has buffers to work on now (a caller can fit other work into the wait). */
+  bool busy() const { return m_queued.load(std::memory_order_acquire) > 0; }
 
-  static constexpr std::size_t kDefaultBuffer = 64 << 10;
+  static constexpr std::size_t kDefaultBuffer = 32 << 10;  ///< 4 × 32 KiB: the memory two 64 KiB buffers took
+  static constexpr std::size_t kSlots = 4;
 
 private:
   void hand_over();
-  void wait_idle();
+  void wait_until_queued_below(std::size_t limit);
+  void throw_if_failed();
   bool wait_for_work();
   void run();
 
   Sink& m_target;
   std::size_t m_capacity;
-  std::string m_filling;   ///< the caller's side
-  std::string m_draining;  ///< the thread's side while m_busy
-  // A hand-over that had to wake a sleeping thread costs a futex call and, on a
-  // virtual machine, waking an idle vCPU: as much as a buffer's work. Each side
-  // therefore watches the flag for a buffer's time before it sleeps, and a side
-  // wakes the other only when it sleeps (the flags below, set under m_mutex).
+  // A ring: the caller fills m_slots[m_fill]; the thread drains the m_queued
+  // slots before it, oldest first, from m_slots[m_drain].
+  std::array<std::string, kSlots> m_slots;
+  std::size_t m_fill = 0;   ///< the caller's alone
+  std::size_t m_drain = 0;  ///< the thread's alone
+  // A hand-over that has to wake a sleeping thread costs a futex call and, on a
+  // virtual machine, waking an idle vCPU: as much as a buffer's work or more.
+  // With one buffer on each side, a side that once slept kept the other waiting
+  // past its watch, and the two could fall into sleeping at every buffer (a cold
+  // 25 MB verify: 23 ms at best, median 41–53). Queued slots let the side that
+  // wakes the other go on working, so one sleep does not lead to the next (median
+  // 27–29). Each side still watches for a while before it sleeps, and wakes the
+  // other only when it sleeps (the two fields below, set under m_mutex).
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  std::atomic<bool> m_busy{false};  ///< m_draining belongs to the thread
+  std::atomic<std::size_t> m_queued{0};  ///< slots handed over and not yet drained
   std::atomic<bool> m_stop{false};
-  bool m_caller_sleeps = false;
+  std::atomic<bool> m_failed{false};  ///< m_error is set (published by this flag)
+  std::size_t m_caller_waits_below = 0;  ///< the caller sleeps until m_queued is below this (0: awake)
   bool m_thread_sleeps = false;
   std::exception_ptr m_error;
   std::thread m_thread;

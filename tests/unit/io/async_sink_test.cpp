@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -75,6 +78,44 @@ TEST(AsyncSink, LessThanABufferNeverStartsAThread) {
   EXPECT_EQ(target.m_bytes, "a short message");
   ASSERT_EQ(target.m_threads.size(), 1u);
   EXPECT_EQ(*target.m_threads.begin(), std::this_thread::get_id());
+}
+
+// A target that holds its first write until released: the caller must still be
+// able to hand over buffers while one is being written (with one buffer on each
+// side it could not, and two stages fell into waking each other at every buffer).
+TEST(AsyncSink, TheCallerRunsSeveralBuffersAheadOfASlowTarget) {
+  struct HeldSink final : Sink {
+    void write(std::string_view bytes) override {
+      std::unique_lock lock(mutex);
+      started = true;
+      changed.notify_all();
+      changed.wait(lock, [this] { return released; });
+      got.append(bytes);
+    }
+    void flush() override {}
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool started = false;
+    bool released = false;
+    std::string got;
+  } target;
+  static_assert(AsyncSink::kSlots >= 3);
+  constexpr std::size_t kBuffer = 1024;
+  const std::string data = random_bytes((AsyncSink::kSlots - 1) * kBuffer + 10, 4);
+  AsyncSink sink(target, kBuffer);
+  // The first full buffer is held in the target; the next ones queue behind it.
+  auto writing = std::async(std::launch::async, [&] { sink.write(data); });
+  EXPECT_EQ(writing.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "the caller waited on the held write";
+  {
+    std::unique_lock lock(target.mutex);
+    EXPECT_TRUE(target.changed.wait_for(lock, std::chrono::seconds(10), [&] { return target.started; }));
+    EXPECT_TRUE(target.got.empty());
+    target.released = true;
+  }
+  target.changed.notify_all();
+  writing.get();
+  sink.flush();
+  EXPECT_EQ(target.got, data);
 }
 
 TEST(AsyncSink, TheTargetsFailureReachesTheCallerAndStays) {
