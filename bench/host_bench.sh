@@ -19,7 +19,7 @@
 # Reports medians (wall and CPU), MB/s, peak RSS (the host's for host rows), and the
 # host's own time split into engine time and the rest (from its log). Asserts the
 # host's peak RSS at every size against RSS_BOUND_MIB.
-# usage: bench/host_bench.sh [BUILD_DIR]   SIZES="25m 100m" OPS="sign verify encrypt decrypt"
+# usage: bench/host_bench.sh [BUILD_DIR]   SIZES="25m 100m" OPS="sign verify encrypt sign+enc decrypt"
 #        MODES="stream upload-spool path warm addon" RUNS=… RSS_BOUND_MIB=16
 # Needs: hyperfine, GNU time, openssl, python3; a release build with INKAN_BUILD_BENCH=ON:
 #   cmake --preset release && cmake --build --preset release --target inkan inkan-host host_client
@@ -30,7 +30,7 @@ host=$build/native-host/host/inkan-host
 client=$build/bench/host_client
 inkan=$build/native-host/inkan
 sizes=${SIZES:-"25m 100m"}
-ops=${OPS:-"sign verify encrypt decrypt"}
+ops=${OPS:-"sign verify encrypt sign+enc decrypt"}
 modes=${MODES:-"stream upload-spool path warm addon"}
 bound=${RSS_BOUND_MIB:-16}
 for tool in hyperfine openssl python3; do command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }; done
@@ -93,12 +93,15 @@ for size in $sizes; do
                      "openssl cms -verify -in $in -CAfile $pki/root.pem -purpose smimesign -out $work/o-ossl") ;;
       encrypt) cmds+=("$inkan encrypt --to $pki/bob.pem --self $pki/alice.pem -o $work/o-inkan $in"
                       "openssl cms -encrypt -aes256 -binary -stream -in $in -out $work/o-ossl $pki/bob.pem $pki/alice.pem") ;;
+      # Signed, then encrypted (the add-on's message when it can encrypt); openssl in a pipe.
+      sign+enc) cmds+=("$inkan encrypt --to $pki/bob.pem --key $pki/alice.key --cert $pki/alice-chain.pem -o $work/o-inkan $in"
+                       "sh -c 'openssl cms -sign -md sha256 -binary -stream -in $in -signer $pki/alice.pem -inkey $pki/alice.key | openssl cms -encrypt -aes256 -binary -stream -out $work/o-ossl $pki/bob.pem $pki/alice.pem'") ;;
       decrypt) cmds+=("$inkan decrypt --key $pki/bob.key --cert $pki/bob.pem -o $work/o-inkan $in"
                       "openssl cms -decrypt -binary -in $in -recip $pki/bob.pem -inkey $pki/bob.key -out $work/o-ossl") ;;
     esac
     # openssl's verify reads the whole message into memory at 100 MB and takes seconds: fewer runs.
     hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/h.json" "${cmds[@]}" >/dev/null 2>&1 ||
-      { echo "$size $op: a command failed:"; for c in "${cmds[@]}"; do $c >/dev/null || echo "  FAILED: $c"; done; status=1; continue; }
+      { echo "$size $op: a command failed:"; for c in "${cmds[@]}"; do eval "$c" >/dev/null || echo "  FAILED: $c"; done; status=1; continue; }
     extra=()
     for i in "${!names[@]}"; do
       name=${names[$i]}
@@ -119,7 +122,7 @@ for size in $sizes; do
         mib=$(( (rss + 1023) / 1024 ))
         [ "$mib" -le "$bound" ] || { echo "$size $op $name: host peak RSS $mib MiB OVER THE BOUND ($bound MiB)"; status=1; }
       else
-        rss=$(rss_kib ${cmds[$i]}) hcpu=- hms=- ems=- spawn_ms=-
+        rss=$(eval "rss_kib ${cmds[$i]}") hcpu=- hms=- ems=- spawn_ms=-  # eval: the sh -c command's quotes
       fi
       extra+=("$name|$rss|$hcpu|$hms|$ems|$spawn_ms")
     done

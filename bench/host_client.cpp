@@ -19,7 +19,7 @@
 //                 add-on pays for it.
 // verify has no output; its input follows the mode's input side.
 //
-// usage: host_client --host BIN --op sign|encrypt|verify|decrypt --in FILE --out FILE --pki DIR
+// usage: host_client --host BIN --op sign|encrypt|sign+enc|verify|decrypt --in FILE --out FILE --pki DIR
 //                    [--mode stream|upload-spool|path|path-spool|addon|warm] [--piece BYTES]
 //                    [--repeat N] [--report]
 // --report prints one JSON line: wall time, the host's peak RSS (wait4), bytes.
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
       mode != "warm") {
     die("bad --mode " + mode);
   }
-  if (op != "sign" && op != "encrypt" && op != "verify" && op != "decrypt") die("bad --op " + op);
+  if (op != "sign" && op != "encrypt" && op != "sign+enc" && op != "verify" && op != "decrypt") die("bad --op " + op);
   const bool warm = mode == "warm";
   const bool path_in = mode == "path" || mode == "path-spool" || mode == "addon" || warm;
   const int repeat = warm ? std::stoi(o.get("repeat", "9")) : 1;
@@ -162,12 +162,16 @@ int main(int argc, char** argv) {
     return R"({"pem":{"path":)" + json_string(pki + "/" + name + ".key") + R"(},"cert":{"path":)" +
            json_string(pki + "/" + cert) + "}}";
   };
+  const std::string wire_op = op == "sign+enc" ? "encrypt" : op;
   std::string params;
   if (op == "sign") {
     params = R"("key":)" + key("alice", "alice-chain.pem");
   } else if (op == "encrypt") {
     params = R"("recipient_certs":[{"path":)" + json_string(pki + "/bob.pem") + R"(}],"self_cert":{"path":)" +
              json_string(pki + "/alice.pem") + "}";
+  } else if (op == "sign+enc") {  // signed, then encrypted: what the add-on sends when it can encrypt
+    params = R"("key":)" + key("alice", "alice-chain.pem") + R"(,"recipient_certs":[{"path":)" +
+             json_string(pki + "/bob.pem") + "}]";
   } else if (op == "verify") {
     params = R"("trust":[{"path":)" + json_string(pki + "/root.pem") + "}]";
   } else {
@@ -181,7 +185,7 @@ int main(int argc, char** argv) {
   // a writer beside the reader, as a port's postMessage sends them: not held back
   // waiting for their replies.
   const std::string path_request =
-      R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"path":)" + json_string(input_path) + "}}";
+      R"({"id":"op","op":)" + json_string(wire_op) + "," + params + R"(,"input":{"path":)" + json_string(input_path) + "}}";
   std::thread writer;
   if (path_in) {
     Frames(to_host[1]).send(path_request);
@@ -202,7 +206,7 @@ int main(int argc, char** argv) {
         }
         if (got == 0 && seq > 0) break;
         if (seq == 0 && got < piece) {  // small: inline, one frame
-          body = R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"data":")";
+          body = R"({"id":"op","op":)" + json_string(wire_op) + "," + params + R"(,"input":{"data":")";
           base64_append({buf.data(), got}, body);
           body += "\"}}";
           frames.send(body);
@@ -219,7 +223,7 @@ int main(int argc, char** argv) {
         if (got < piece) break;
       }
       ::close(fd);
-      frames.send(R"({"id":"op","op":)" + json_string(op) + "," + params + R"(,"input":{"upload":"b"}})");
+      frames.send(R"({"id":"op","op":)" + json_string(wire_op) + "," + params + R"(,"input":{"upload":"b"}})");
       ::close(to_host[1]);
     });
   }

@@ -134,31 +134,51 @@ fi
 # ---- a large multipart message: encrypted while it is split ---------------------------------
 # From 256 KiB on, a multipart message is encrypted on the bet that it is canonical already
 # (root Content-* fields, then its body as it stands); a message that is not (LF line ends)
-# is encrypted again after the split. Either way each peer must read the canonical form,
-# through a file output (-o) and through standard output.
+# is encrypted again after the split. Signed then encrypted makes the same bet (the cipher
+# takes a multipart/signed entity around it). Either way each peer must read the canonical
+# form, through a file output (-o) and through standard output.
 big_messages
 for variant in crlf lf; do
   for how in file stdout; do
-    label="big-$variant-$how"
-    if [ "$how" = file ]; then
-      inkan encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" -o "$label.eml" "big-$variant.eml" 2>"$label.err" || true
-    else
-      inkan encrypt --to "$PKI/bob.pem" --self "$PKI/alice.pem" "big-$variant.eml" >"$label.eml" 2>"$label.err" || true
-    fi
-    if ! grep -q '^Content-Type: application/pkcs7-mime' "$label.eml" 2>/dev/null; then
-      fail "$label: inkan encrypt"
-      show_log "$label.err"
-      continue
-    fi
-    check "$label: the outer headers are written once" test "$(grep -c '^Subject: big' "$label.eml")" -eq 1
-    mime body "$label.eml" "$label.p7m"
-    check "$label: openssl decrypts" openssl cms -decrypt -binary -in "$label.eml" -recip "$PKI/bob.pem" -inkey "$PKI/bob.key" -out "$label.ossl"
-    check "$label: cmsutil decrypts" cmsutil -D -d "sql:$WORK/nss-keys" -i "$label.p7m" -o "$label.nss"
-    check "$label: gpgsm decrypts" gpgsm_decrypt "$WORK/gnupg-keys" "$label.p7m" "$label.gpgsm"
-    same_bytes "$label: cmsutil plaintext = openssl plaintext" "$label.ossl" "$label.nss"
-    same_bytes "$label: gpgsm plaintext = openssl plaintext" "$label.ossl" "$label.gpgsm"
-    after_headers "$label.ossl" "$label.body"
-    same_bytes "$label: the decrypted body is the canonical (CRLF) body" big.body "$label.body"
+    for signing in none signed; do
+      label="big-$variant-$how"
+      sign=()
+      if [ "$signing" = signed ]; then
+        label="$label-signed"
+        sign=(--key "$PKI/alice.p12" --pass-env INKAN_TEST_PASS)
+      else
+        sign=(--self "$PKI/alice.pem")
+      fi
+      if [ "$how" = file ]; then
+        inkan encrypt --to "$PKI/bob.pem" "${sign[@]}" -o "$label.eml" "big-$variant.eml" 2>"$label.err" || true
+      else
+        inkan encrypt --to "$PKI/bob.pem" "${sign[@]}" "big-$variant.eml" >"$label.eml" 2>"$label.err" || true
+      fi
+      if ! grep -q '^Content-Type: application/pkcs7-mime' "$label.eml" 2>/dev/null; then
+        fail "$label: inkan encrypt"
+        show_log "$label.err"
+        continue
+      fi
+      check "$label: the outer headers are written once" test "$(grep -c '^Subject: big' "$label.eml")" -eq 1
+      mime body "$label.eml" "$label.p7m"
+      check "$label: openssl decrypts" openssl cms -decrypt -binary -in "$label.eml" -recip "$PKI/bob.pem" -inkey "$PKI/bob.key" -out "$label.ossl"
+      check "$label: cmsutil decrypts" cmsutil -D -d "sql:$WORK/nss-keys" -i "$label.p7m" -o "$label.nss"
+      check "$label: gpgsm decrypts" gpgsm_decrypt "$WORK/gnupg-keys" "$label.p7m" "$label.gpgsm"
+      same_bytes "$label: cmsutil plaintext = openssl plaintext" "$label.ossl" "$label.nss"
+      same_bytes "$label: gpgsm plaintext = openssl plaintext" "$label.ossl" "$label.gpgsm"
+      if [ "$signing" = signed ]; then
+        check "$label: openssl verifies the inner signature" ossl_verify "$label.ossl" "$label.ossl.content"
+        mime split "$label.nss" "$label.nss.content" "$label.nss.p7s"
+        check "$label: cmsutil verifies the inner signature" nss_verify_detached "$WORK/nss-verify" "$label.nss.p7s" "$label.nss.content"
+        mime split "$label.gpgsm" "$label.gpgsm.content" "$label.gpgsm.p7s"
+        check "$label: gpgsm verifies the inner signature" gpgsm_verify "$WORK/gnupg-verify" "$label.gpgsm.p7s" "$label.gpgsm.content"
+        after_headers "$label.nss.content" "$label.body"
+        same_bytes "$label: the signed body is the canonical (CRLF) body" big.body "$label.body"
+      else
+        after_headers "$label.ossl" "$label.body"
+        same_bytes "$label: the decrypted body is the canonical (CRLF) body" big.body "$label.body"
+      fi
+    done
   done
 done
 

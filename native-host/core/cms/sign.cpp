@@ -141,7 +141,7 @@ const EVP_MD* digest_by_name(std::string_view name) {
 }
 
 std::string micalg_name(const EVP_MD* md) {
-  switch (EVP_MD_get_type(md)) {
+  switch (EVP_MD_get_type(md != nullptr ? md : ossl::sha256())) {  // nullptr: the default digest, as in SignOptions
     case NID_sha256: return "sha-256";
     case NID_sha384: return "sha-384";
     case NID_sha512: return "sha-512";

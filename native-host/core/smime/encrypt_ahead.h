@@ -10,18 +10,27 @@
 // and encrypts the message again the usual way. The bet can cost time, never
 // different content.
 //
+// Signed-then-encrypted mail makes the same bet: the cipher then takes the
+// multipart/signed entity (its head, the content part, the signature part at the
+// end) and the content part is also hashed.
+//
 // The cipher stays on the parser's thread: a third busy thread on two cores (one
 // for the cipher, one for the split) made the threads wait for each other and
-// encryption slower, not faster.
+// encryption slower, not faster. The hash and base64 share the second thread
+// (io/async_lanes.h).
 #pragma once
 
 #include "cms/envelope.h"
-#include "io/async_sink.h"
+#include "cms/sign.h"
+#include "io/async_lanes.h"
+#include "keys/credentials.h"
 #include "io/sink.h"
 #include "mime/entity.h"
 #include "smime/compose.h"
 #include "smime/content_bet.h"
 
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace inkan::smime {
@@ -36,6 +45,9 @@ public:
    */
   EncryptAhead(ContentBet bet, const std::vector<cms::Recipient>& recipients, const cms::EncryptionPlan& plan,
                io::Sink& out);
+  /** The same for signed-then-encrypted mail: `signer` must outlive this object. */
+  EncryptAhead(ContentBet bet, const std::vector<cms::Recipient>& recipients, const cms::EncryptionPlan& plan,
+               io::Sink& out, const keys::Credentials& signer, const cms::SignOptions& options);
   /** Stops the thread; what was written stays in the output, for the caller to throw away. */
   ~EncryptAhead() override = default;
 
@@ -56,12 +68,37 @@ public:
   void finish();
 
 private:
+  // The content part: into the cipher and, when signing, to the hash.
+  class Content final : public io::Sink {
+  public:
+    explicit Content(EncryptAhead& owner) : m_owner(owner) {}
+    void write(std::string_view bytes) override;
+
+  private:
+    EncryptAhead& m_owner;
+  };
+  // The hash's lane ends here, on the second thread.
+  class Hash final : public io::Sink {
+  public:
+    explicit Hash(EncryptAhead& owner) : m_owner(owner) {}
+    void write(std::string_view bytes) override { m_owner.m_signer->update(bytes); }
+
+  private:
+    EncryptAhead& m_owner;
+  };
+
   ContentBet m_bet;
+  std::unique_ptr<cms::DetachedSigner> m_signer;  ///< signed then encrypted; else null
+  EVP_PKEY* m_key = nullptr;                      ///< the signer's key
+  std::string m_boundary;                         ///< of the multipart/signed entity, when signing
+  cms::SignOptions m_sign_options;
+  Hash m_hash;
   Base64Sink m_b64;
-  io::AsyncSink m_encoding;  ///< base64 and the writes, on a thread of their own
+  io::AsyncLanes m_lanes;  ///< the hash (lane 0) and base64 with the writes (lane 1), on a thread of their own
   cms::Encryptor m_encryptor;
-  std::uint64_t m_next;      ///< the next body byte the cipher expects
-  bool m_broken = false;     ///< bytes went by unseen or not plain, or the cipher failed: the bet is off
+  Content m_content;
+  std::uint64_t m_next;   ///< the next body byte the cipher expects
+  bool m_broken = false;  ///< bytes went by unseen or not plain, or the cipher failed: the bet is off
 };
 
 }  // namespace inkan::smime

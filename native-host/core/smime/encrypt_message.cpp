@@ -1,10 +1,12 @@
 #include "smime/encrypt_message.h"
 
 #include "error.h"
+#include "io/async_lanes.h"
 #include "io/async_sink.h"
 #include "smime/canonical.h"
 #include "smime/compose.h"
 #include "smime/encrypt_ahead.h"
+#include "smime/sign_message.h"
 
 #include <algorithm>
 #include <memory>
@@ -41,15 +43,17 @@ EncryptResult encrypt(const io::Source& src, EncryptMessageOptions options, io::
   EncryptResult result;
   result.plan = cms::plan_encryption(recipients, options.cipher);
 
-  // Signed then encrypted mail is encrypted after the split: its content is a
-  // signed entity, whose signature is known only at the end.
+  // Opaque signed-data inside (rare) is left to the two-pass path below.
   std::string bet_head;
   std::unique_ptr<EncryptAhead> ahead;
-  if (restartable != nullptr && options.sign_with == nullptr) {
+  if (restartable != nullptr && (options.sign_with == nullptr || !options.sign.opaque)) {
     if (std::optional<ContentBet> bet = ContentBet::make(src)) {
       bet_head = envelope_head(outer_headers(bet->root_headers(), options.now).text, result.plan);
       out.write(bet_head);
-      ahead = std::make_unique<EncryptAhead>(std::move(*bet), recipients, result.plan, out);
+      ahead = options.sign_with == nullptr
+                  ? std::make_unique<EncryptAhead>(std::move(*bet), recipients, result.plan, out)
+                  : std::make_unique<EncryptAhead>(std::move(*bet), recipients, result.plan, out, *options.sign_with,
+                                                   options.sign.cms);
     }
   }
 
@@ -71,22 +75,35 @@ EncryptResult encrypt(const io::Source& src, EncryptMessageOptions options, io::
     restartable->restart();
   }
   out.write(head);
-  // The inner entity (signed, or just canonical) streams straight into the cipher.
   Base64Sink b64(out);
-  io::AsyncSink encoding(b64);  // base64 and the write run beside the cipher
-  cms::Encryptor encryptor(recipients, result.plan, encoding);
-  ForwardSink<cms::Encryptor> inner(encryptor);
-  if (options.sign_with != nullptr) {
-    SignMessageOptions sign = options.sign;
-    sign.now = options.now;
-    write_signed_entity(src, root, *options.sign_with, sign, inner);
+  if (options.sign_with != nullptr && !options.sign.opaque) {
+    // Three serial stages: the cipher stays on this thread, the hash of the signed
+    // content and base64 share the second (io/async_lanes.h).
+    cms::DetachedSigner signer(*options.sign_with, options.sign.cms);
+    ForwardSink<cms::DetachedSigner> hash(signer);
+    io::AsyncLanes lanes(hash, b64);
+    cms::Encryptor encryptor(recipients, result.plan, lanes.lane(1));
+    ForwardSink<cms::Encryptor> inner(encryptor);
+    write_detached_signed_entity(src, root, options.sign.cms, signer, lanes.lane(0), inner);
+    encryptor.finish();
+    lanes.lane(1).flush();
   } else {
-    Canonicalizer canon(src, inner);
-    canon.write_content_part(root);
-    canon.flush();
+    // The inner entity (opaque signed, or just canonical) streams straight into the cipher.
+    io::AsyncSink encoding(b64);  // base64 and the write run beside the cipher
+    cms::Encryptor encryptor(recipients, result.plan, encoding);
+    ForwardSink<cms::Encryptor> inner(encryptor);
+    if (options.sign_with != nullptr) {
+      SignMessageOptions sign = options.sign;
+      sign.now = options.now;
+      write_signed_entity(src, root, *options.sign_with, sign, inner);
+    } else {
+      Canonicalizer canon(src, inner);
+      canon.write_content_part(root);
+      canon.flush();
+    }
+    encryptor.finish();
+    encoding.flush();
   }
-  encryptor.finish();
-  encoding.flush();
   b64.finish();
   out.flush();
   return result;

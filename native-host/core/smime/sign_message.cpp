@@ -60,11 +60,16 @@ void write_signed_entity(const io::Source& src, const mime::Entity& root, const 
     return;
   }
 
-  const std::string boundary = make_boundary();
-  write_multipart_signed_head(cms_options, boundary, out);
   cms::DetachedSigner signer(creds, cms_options);
   ForwardSink<cms::DetachedSigner> hash(signer);
   io::AsyncSink hashing(hash);  // the hash runs beside the copy into the output
+  write_detached_signed_entity(src, root, cms_options, signer, hashing, out);
+}
+
+void write_detached_signed_entity(const io::Source& src, const mime::Entity& root, const cms::SignOptions& options,
+                                  cms::DetachedSigner& signer, io::Sink& hashing, io::Sink& out) {
+  const std::string boundary = make_boundary();
+  write_multipart_signed_head(with_digest(options), boundary, out);
   TeeSink tee(out, hashing);
   Canonicalizer canon(src, tee);
   canon.write_content_part(root);

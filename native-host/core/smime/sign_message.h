@@ -43,6 +43,14 @@ ComposeResult sign_message(const io::Source& src, const keys::Credentials& creds
 void write_signed_entity(const io::Source& src, const mime::Entity& root, const keys::Credentials& creds,
                          const SignMessageOptions& options, io::Sink& out);
 
+/**
+ * The multipart/signed entity of write_signed_entity, for a caller that runs the
+ * hash itself: the content goes to `out` and to `hashing`, which must feed
+ * `signer` and have passed every byte on once flushed.
+ */
+void write_detached_signed_entity(const io::Source& src, const mime::Entity& root, const cms::SignOptions& options,
+                                  cms::DetachedSigner& signer, io::Sink& hashing, io::Sink& out);
+
 /** Checks that every From address (or Sender, without From) is in the signing certificate. */
 void check_sender(const mime::Entity& root, const keys::Credentials& creds);
 

@@ -204,6 +204,49 @@ TEST(EncryptOnePass, WhatIsEncryptedIsTheCanonicalFormIntoASpool) {
   }
 }
 
+// Signed then encrypted (what the add-on sends when it can encrypt): the cipher
+// takes a multipart/signed entity whose content part is the canonical form, on the
+// bet or not, into every kind of output; openssl decrypts it and verifies what is inside.
+TEST(SignedEncryptOnePass, WhatIsSignedAndEncryptedIsTheCanonicalForm) {
+  const auto alice = inkan::test::credentials("alice");
+  TempDir dir;
+  const std::string out_path = (dir.path() / "out.eml").string();
+  for (const auto& c : cases()) {
+    for (const std::string kind : {"file", "spool", "string"}) {
+      inkan::smime::EncryptMessageOptions o = to_bob();
+      o.sign_with = &alice;
+      std::string encrypted;
+      inkan::io::StringSink into_string(encrypted);
+      if (kind == "file") {
+        const auto src = inkan::io::open_input(dir.put("in.eml", c.message));
+        inkan::io::Output out(out_path, 0600, inkan::io::Durability::relaxed);
+        inkan::smime::encrypt_message(*src, std::move(o), out.sink());
+        out.commit();
+        encrypted = inkan::test::read_file(out_path);
+      } else if (kind == "spool") {
+        const inkan::io::MemorySource src(c.message);
+        inkan::io::SpoolSink spool;
+        inkan::smime::encrypt_message(src, std::move(o), spool);
+        spool.copy_to(into_string);
+      } else {
+        const inkan::io::MemorySource src(c.message);
+        inkan::smime::encrypt_message(src, std::move(o), into_string);
+      }
+      const std::string what = std::string(c.name) + " (" + kind + ")";
+      EXPECT_EQ(occurrences(encrypted, "\r\nSubject: s\r\n"), 1U) << what;
+      EXPECT_EQ(occurrences(encrypted, "Content-Type: application/pkcs7-mime"), 1U) << what;
+      const std::string inner = decrypted_by_openssl(dir.put("enc.eml", encrypted), dir, kind);
+      EXPECT_EQ(inner.rfind("Content-Type: multipart/signed;", 0), 0U) << what;
+      EXPECT_EQ(occurrences(inner, "Content-Type: multipart/signed"), 1U) << what;
+      EXPECT_EQ(content_part(inner), canonical_content_part(c.message)) << what;
+      const auto r = inkan::test::openssl({"cms", "-verify", "-in", dir.put("inner.eml", inner), "-CAfile",
+                                           inkan::test::pki("root.pem"), "-purpose", "smimesign", "-out",
+                                           (dir.path() / "content").string()});
+      EXPECT_EQ(r.exit_code, 0) << what << ": " << inkan::test::describe(r);
+    }
+  }
+}
+
 // A message that cannot be split fails as it always did, and the bet's thread stops with it.
 TEST(EncryptOnePass, AMessageTooDeepToSplitFailsWhileTheBetRuns) {
   std::string m = kHead + "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n";
@@ -212,12 +255,17 @@ TEST(EncryptOnePass, AMessageTooDeepToSplitFailsWhileTheBetRuns) {
   }
   m += "--b60\r\n\r\n" + inkan::test::base64_lines(std::string(300'000, 'x')) + "\r\n";
   const inkan::io::MemorySource src(m);
-  inkan::io::SpoolSink spool;
-  try {
-    inkan::smime::encrypt_message(src, to_bob(), spool);
-    ADD_FAILURE() << "a message nested 60 deep was encrypted";
-  } catch (const inkan::Error& e) {
-    EXPECT_EQ(e.code(), inkan::Errc::mime_too_deep);
+  const auto alice = inkan::test::credentials("alice");
+  for (const bool sign : {false, true}) {
+    inkan::smime::EncryptMessageOptions o = to_bob();
+    if (sign) o.sign_with = &alice;
+    inkan::io::SpoolSink spool;
+    try {
+      inkan::smime::encrypt_message(src, std::move(o), spool);
+      ADD_FAILURE() << "a message nested 60 deep was encrypted" << (sign ? " (signed)" : "");
+    } catch (const inkan::Error& e) {
+      EXPECT_EQ(e.code(), inkan::Errc::mime_too_deep);
+    }
   }
 }
 
