@@ -2,6 +2,7 @@
 // gives: every byte, in order, once; a failure of the target reaches the caller.
 #include "error.h"
 #include "io/async_sink.h"
+#include "support/recording_sink.h"
 
 #include <gtest/gtest.h>
 
@@ -16,29 +17,8 @@
 namespace inkan::io {
 namespace {
 
-// Records the bytes and the threads that wrote them; fails on a chosen write.
-class RecordingSink final : public Sink {
-public:
-  void write(std::string_view bytes) override {
-    if (++m_writes == m_fail_at) throw Error(Errc::io_write, "disk full (test)");
-    m_bytes.append(bytes);
-    m_threads.insert(std::this_thread::get_id());
-  }
-  void flush() override { ++m_flushes; }
-
-  std::string m_bytes;
-  std::set<std::thread::id> m_threads;
-  int m_writes = 0;
-  int m_fail_at = -1;
-  int m_flushes = 0;
-};
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
+using test::random_bytes;
+using test::RecordingSink;
 
 TEST(AsyncSink, DeliversEveryByteInOrderWhateverThePieceSizes) {
   for (const std::size_t buffer : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
