@@ -2,6 +2,7 @@
 
 #include "cms/ber.h"
 #include "error.h"
+#include "io/async_sink.h"
 #include "io/sink.h"
 #include "ossl/bio_bridge.h"
 #include "ossl/error_queue.h"
@@ -375,13 +376,17 @@ DecryptResult decrypt_stream_into(const io::Source& der, const std::vector<const
   const Reader reader(der);
   CiphertextPuller puller(der, reader, layout.content_begin, der.size());
   ossl::BioPtr ciphertext = ossl::pull_bio([&puller](char* buf, std::size_t n) { return puller.pull(buf, n); });
-  ossl::BioPtr out = ossl::sink_bio(plaintext);
+  // The plaintext's writes (about as long as reading and decoding the base64, and
+  // deciphering, together) run on a second thread.
+  io::AsyncSink writing(plaintext);
+  ossl::BioPtr out = ossl::sink_bio(writing);
   if (CMS_decrypt(cms.get(), nullptr, nullptr, ciphertext.get(), out.get(), CMS_BINARY) != 1) {
     ossl::rethrow_sink_error(out.get());  // a full disk is not a tampered message
     ossl::rethrow_pull_error(ciphertext.get());  // nor is a message cut short
     throw_decrypt_error(result.content_cipher);
   }
   ossl::rethrow_pull_error(ciphertext.get());
+  writing.flush();
   if (tail.pending) {
     if (puller.end() == 0) malformed("the encrypted content was not read to its end");
     check_tail(reader, tail, puller.end());

@@ -253,6 +253,36 @@ TEST_F(LargeDecrypt, BerAndDerEnvelopesOfMegabytesDecrypt) {
   }
 }
 
+// The plaintext is written on a second thread: a sink that fails (a full disk) must
+// still fail the decryption with its own error, whether it fails early or on the
+// last bytes, after the cipher has finished.
+TEST_F(LargeDecrypt, AFailingOutputIsAWriteErrorNotATamperedMessage) {
+  class FullDisk final : public inkan::io::Sink {
+  public:
+    FullDisk(std::size_t room) : m_room(room) {}
+    void write(std::string_view bytes) override {
+      if (m_written + bytes.size() > m_room) throw inkan::Error(Errc::io_write, "disk full (test)");
+      m_written += bytes.size();
+    }
+
+  private:
+    std::size_t m_room;
+    std::size_t m_written = 0;
+  };
+  const auto bob = inkan::test::credentials("bob");
+  const std::string msg = message(encrypt(true));
+  for (const std::size_t room : {std::size_t{100'000}, m_big.size() - 1}) {
+    const inkan::io::MemorySource src(msg);
+    FullDisk sink(room);
+    try {
+      inkan::smime::decrypt_message_into(src, {&bob}, sink);
+      ADD_FAILURE() << "decrypted into a full disk (room " << room << ")";
+    } catch (const inkan::Error& e) {
+      EXPECT_EQ(e.code(), Errc::io_write) << "room " << room;
+    }
+  }
+}
+
 TEST_F(LargeDecrypt, AnyLineLengthOfTheBase64Decrypts) {
   const std::string der = encrypt(true);
   std::string flat = inkan::test::ref_base64(der);
