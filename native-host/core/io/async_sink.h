@@ -1,8 +1,9 @@
 // A Sink that hands its bytes to another sink on a second thread, so that two
 // stages of one pipeline run at once: signing hashes the message while the
 // signed copy is written, encrypting runs the cipher while the ciphertext is
-// base64-encoded and written. Each stage alone is serial (SHA-256, AES-CBC),
-// so a second core is the only way past "hash + write" on one.
+// base64-encoded and written, decrypting deciphers while the plaintext is
+// written. Each stage alone is serial (SHA-256, AES-CBC), so a second core is
+// the only way past "hash + write" on one.
 #pragma once
 
 #include "io/sink.h"
