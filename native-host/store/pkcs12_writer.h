@@ -8,7 +8,8 @@
 //   pk12util): tests/interop/pkcs12_peers.sh.
 // legacy: pbeWithSHA1And3-KeyTripleDES-CBC for keys and certificates, HMAC-SHA-1
 //   integrity, 2048 iterations: what `openssl pkcs12 -export -legacy` writes,
-//   for clients that read nothing newer (gpgsm 2.2: tested; older iOS and Android).
+//   for clients that read nothing newer (gpgsm 2.2: tested; older iOS and Android),
+//   with salts gpgsm's flawed key derivation gets right (pkcs12_writer.cpp).
 #pragma once
 
 #include "ossl/handles.h"
