@@ -19,8 +19,10 @@
 # Reports medians (wall and CPU), MB/s, peak RSS (the host's for host rows), and the
 # host's own time split into engine time and the rest (from its log). Asserts the
 # host's peak RSS at every size against RSS_BOUND_MIB.
+# BUSY=N keeps N busy loops running through the measurement: the machine as it is
+# while Thunderbird or a build holds a CPU (the engine's two threads then share one).
 # usage: bench/host_bench.sh [BUILD_DIR]   SIZES="25m 100m" OPS="sign verify encrypt sign+enc decrypt"
-#        MODES="stream upload-spool path warm addon" RUNS=… RSS_BOUND_MIB=16
+#        MODES="stream upload-spool path warm addon" RUNS=… RSS_BOUND_MIB=16 BUSY=0
 # Needs: hyperfine, GNU time, openssl, python3; a release build with INKAN_BUILD_BENCH=ON:
 #   cmake --preset release && cmake --build --preset release --target inkan inkan-host host_client
 set -euo pipefail
@@ -43,7 +45,12 @@ for tool in hyperfine openssl python3; do command -v "$tool" >/dev/null || { ech
 base=/dev/shm
 [ -w "$base" ] || base=${TMPDIR:-/tmp}
 work=$(mktemp -d "$base/inkan-host-bench-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+busy_pids=()
+trap 'for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+for _ in $(seq "${BUSY:-0}"); do
+  sh -c 'while :; do :; done' &
+  busy_pids+=($!)
+done
 export TMPDIR=$work INKAN_HOST_SPOOL=$work/spool
 "$here/../tests/pki/make-pki.sh" "$work/pki" >/dev/null
 pki=$work/pki
@@ -65,7 +72,7 @@ PY
 }
 
 status=0
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); scratch: $base; RSA-2048, AES-256-CBC"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); scratch: $base; RSA-2048, AES-256-CBC; busy loops: ${BUSY:-0}"
 printf '%-5s %-8s %-18s %9s %9s %7s %8s %9s %8s %8s %8s\n' size op tool wall_ms cpu_ms MB/s peak_MiB host_cpu host_ms engine cmd_ms
 for size in $sizes; do
   n=$(bytes_of "$size")

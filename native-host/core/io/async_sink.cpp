@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
@@ -20,9 +24,20 @@ void relax() {
 #endif
 }
 
-// True once `done()` holds, false when kWatch passed first.
+// The CPU the calling thread runs on, -1 where the system does not say.
+int current_cpu() {
+#ifdef __linux__
+  return ::sched_getcpu();
+#else
+  return -1;
+#endif
+}
+
+// True once `done()` holds, false when kWatch passed first or when the side being
+// waited for last ran on this CPU (`other_cpu`): watching would only keep it from
+// running, so the watcher sleeps at once and the CPU is the other's (see the header).
 template <class Done>
-bool watch(Done done) {
+bool watch(const std::atomic<int>& other_cpu, Done done) {
   const auto until = std::chrono::steady_clock::now() + kWatch;
   for (;;) {
     for (int i = 0; i < 64; ++i) {
@@ -30,6 +45,8 @@ bool watch(Done done) {
       relax();
     }
     if (std::chrono::steady_clock::now() >= until) return done();
+    const int here = current_cpu();
+    if (here >= 0 && here == other_cpu.load(std::memory_order_relaxed)) return done();
   }
 }
 
@@ -93,7 +110,8 @@ void AsyncSink::hand_over() {
 }
 
 void AsyncSink::wait_until_queued_below(std::size_t limit) {
-  if (watch([this, limit] { return m_queued.load(std::memory_order_acquire) < limit; })) return;
+  m_caller_cpu.store(current_cpu(), std::memory_order_relaxed);
+  if (watch(m_thread_cpu, [this, limit] { return m_queued.load(std::memory_order_acquire) < limit; })) return;
   std::unique_lock lock(m_mutex);
   m_caller_waits_below = limit;
   m_changed.wait(lock, [this, limit] { return m_queued.load(std::memory_order_acquire) < limit; });
@@ -108,7 +126,8 @@ bool AsyncSink::wait_for_work() {
   const auto ready = [this] {
     return m_queued.load(std::memory_order_acquire) > 0 || m_stop.load(std::memory_order_acquire);
   };
-  if (!watch(ready)) {
+  m_thread_cpu.store(current_cpu(), std::memory_order_relaxed);
+  if (!watch(m_caller_cpu, ready)) {
     std::unique_lock lock(m_mutex);
     m_thread_sleeps = true;
     m_changed.wait(lock, ready);

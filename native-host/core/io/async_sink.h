@@ -69,6 +69,12 @@ private:
   // wakes the other go on working, so one sleep does not lead to the next (median
   // 27–29). Each side still watches for a while before it sleeps, and wakes the
   // other only when it sleeps (the two fields below, set under m_mutex).
+  // But not when both run on one CPU: the scheduler sometimes starts the thread
+  // beside the caller, or another program holds the second CPU; a watcher there
+  // only keeps the other from running until its watch ends, at every buffer (a
+  // 25 MB signature: 40–65 ms instead of 27 in one run of six; with a busy loop on
+  // the other CPU, 101 ms instead of 39). Each side notes where it runs at every
+  // buffer, and a side that would wait for one on its own CPU sleeps at once.
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::atomic<std::size_t> m_queued{0};  ///< slots handed over and not yet drained
@@ -76,6 +82,8 @@ private:
   std::atomic<bool> m_failed{false};  ///< m_error is set (published by this flag)
   std::size_t m_caller_waits_below = 0;  ///< the caller sleeps until m_queued is below this (0: awake)
   bool m_thread_sleeps = false;
+  std::atomic<int> m_caller_cpu{-1};  ///< where each side last ran (sched_getcpu), -1 unknown
+  std::atomic<int> m_thread_cpu{-1};
   std::exception_ptr m_error;
   std::thread m_thread;
 };
