@@ -72,9 +72,10 @@ private:
   // But not when both run on one CPU: the scheduler sometimes starts the thread
   // beside the caller, or another program holds the second CPU; a watcher there
   // only keeps the other from running until its watch ends, at every buffer (a
-  // 25 MB signature: 40–65 ms instead of 27 in one run of six; with a busy loop on
-  // the other CPU, 101 ms instead of 39). Each side notes where it runs at every
-  // buffer, and a side that would wait for one on its own CPU sleeps at once.
+  // cold 25 MB signature: up to 60 ms instead of 27, about one run in six; with a
+  // busy loop on the other CPU, 103 ms instead of 42). Each side notes where it
+  // runs at every buffer, and a side that would wait for one on its own CPU
+  // sleeps at once.
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::atomic<std::size_t> m_queued{0};  ///< slots handed over and not yet drained

@@ -277,12 +277,16 @@ class ThunderbirdRun:
         opens does not answer), so a test waiting for new text does not race the swap."""
         deadline = time.monotonic() + timeout
         while True:
+            # Each attempt waits a few seconds at most: a window that is closing never
+            # answers, and waiting the whole timeout on it left no time for its successor.
+            attempt = max(1.0, min(5.0, deadline - time.monotonic()))
             try:
                 return self.chrome(self._PAGE_SCRIPT + """
                     return await pageDo(arguments[0], "text", null, arguments[1]);""",
-                                   url_part, timeout, timeout=timeout + 10)
+                                   url_part, attempt, timeout=attempt + 10)
             except MarionetteError as e:
-                if "page did not answer" not in str(e) or time.monotonic() > deadline:
+                if ("page did not answer" not in str(e) and "no add-on page" not in str(e)) \
+                        or time.monotonic() > deadline:
                     raise
                 time.sleep(0.25)
 
