@@ -259,7 +259,7 @@ TEST_F(LargeDecrypt, BerAndDerEnvelopesOfMegabytesDecrypt) {
 TEST_F(LargeDecrypt, AFailingOutputIsAWriteErrorNotATamperedMessage) {
   class FullDisk final : public inkan::io::Sink {
   public:
-    FullDisk(std::size_t room) : m_room(room) {}
+    explicit FullDisk(std::size_t room) : m_room(room) {}
     void write(std::string_view bytes) override {
       if (m_written + bytes.size() > m_room) throw inkan::Error(Errc::io_write, "disk full (test)");
       m_written += bytes.size();
